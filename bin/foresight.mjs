@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `foresight` command. Foresight's server is TypeScript run through tsx's loader.
+import { register } from "tsx/esm/api";
+
+register();
+await import("../server/cli/main.ts");

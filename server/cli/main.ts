@@ -1,0 +1,52 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError, loadConfig, type Config } from "../config";
+import { registerMigrateCommands } from "./migrate";
+import { runForesight } from "../runtime";
+
+/** One line on stderr, non-zero exit: what automation and people both want from a bad start. */
+export function fail(message: string, code = 1): never {
+  process.stderr.write(`foresight: ${message}\n`);
+  process.exit(code);
+}
+
+export function config(overrides: Record<string, string | undefined> = {}): Config {
+  try {
+    return loadConfig({ ...process.env, ...overrides });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`invalid configuration: ${err.issues.join("; ")}`);
+    throw err;
+  }
+}
+
+const program = new Command("foresight")
+  .description("Self-hosted product analytics and business intelligence with an ML sidecar")
+  .showHelpAfterError()
+  .exitOverride();
+
+const portOption = ["-p, --port <port>", "HTTP port (overrides PORT)"] as const;
+
+program
+  .command("start", { isDefault: true })
+  .description("Run the web server and the background worker in one process (embedded PostgreSQL when DATABASE_URL is unset)")
+  .option(...portOption)
+  .action(async (o: { port?: string }) => runForesight(config({ PORT: o.port }), { web: true, worker: true }));
+
+program
+  .command("web")
+  .description("Run only the web server (HTTP, Remix, tRPC); pair with `foresight worker` in production")
+  .option(...portOption)
+  .action(async (o: { port?: string }) => runForesight(config({ PORT: o.port }), { web: true, worker: false }));
+
+program
+  .command("worker")
+  .description("Run only the background job worker (graphile-worker)")
+  .action(async () => runForesight(config(), { web: false, worker: true }));
+
+registerMigrateCommands(program, config);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  fail((err as Error).message);
+}

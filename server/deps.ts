@@ -1,0 +1,16 @@
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { Logger } from "./logger";
+import { LoginLimiter } from "./auth/login-limiter";
+
+/** What every service needs; built once per process and shared by web, worker and tests. */
+export interface Deps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  loginLimiter: LoginLimiter;
+}
+
+export function createDeps(config: Config, db: Database, logger: Logger): Deps {
+  return { config, db, logger, loginLimiter: new LoginLimiter(config.FORESIGHT_LOGIN_MAX_ATTEMPTS) };
+}

@@ -1,0 +1,105 @@
+import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { repoRoot } from "./config";
+import type { Deps } from "./deps";
+import { clearSessionCookie, sessionCookie } from "./auth/cookies";
+import { checkHealth } from "./monitoring/health";
+import { captureError } from "./monitoring/sentry";
+import "./remix-context";
+import { createContext } from "./trpc/context";
+import type { Context } from "./trpc/init";
+import { appRouter, createCaller } from "./trpc/root";
+
+export const remixBuildPath = path.join(repoRoot, "build", "index.js");
+
+/** The one HTTP app: health, static assets, then Remix (which hosts the tRPC resource route). */
+export async function createHttpApp(deps: Deps, build?: ServerBuild): Promise<express.Express> {
+  const serverBuild = build ?? ((await import(pathToFileURL(remixBuildPath).href)) as ServerBuild);
+  const secure = deps.config.FORESIGHT_SECURE_COOKIES ?? deps.config.PUBLIC_URL?.startsWith("https:") ?? false;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.get("/api/health", async (_req, res) => {
+    const health = await checkHealth(deps);
+    res.status(health.status === "ok" ? 200 : 503).json(health);
+  });
+
+  app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(repoRoot, "public"), { maxAge: "1h" }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: serverBuild,
+      mode: deps.config.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext(req): AppLoadContext {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (typeof v === "string") headers.set(k, v);
+          else if (Array.isArray(v)) headers.set(k, v.join(", "));
+        }
+        let ctx: Promise<Context> | undefined;
+        const context = () => (ctx ??= createContext(deps, { headers, ip: req.ip ?? null }));
+        return {
+          trpc: createCaller(context),
+          getUser: async () => (await context()).session?.user ?? null,
+          handleTrpc: (request) =>
+            fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: context }),
+          sessionCookie: (token, expiresAt) => sessionCookie(token, expiresAt, secure),
+          clearSessionCookie: () => clearSessionCookie(secure),
+          reportError: (error, info) => {
+            deps.logger.error({ err: error, ...info }, "request failed");
+            captureError(error, { kind: "remix", url: info.url, route: info.route });
+          },
+        };
+      },
+    }),
+  );
+
+  app.use(((err, req, res, _next) => {
+    deps.logger.error({ err, url: req.originalUrl }, "unhandled request error");
+    captureError(err, { kind: "http", url: req.originalUrl, method: req.method });
+    if (!res.headersSent) res.status(500).json({ error: "Internal error" });
+  }) as express.ErrorRequestHandler);
+
+  return app;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port; a taken port rejects with a message that names it. */
+export async function listen(app: express.Express, port: number, host: string): Promise<WebServer> {
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") reject(new Error(`port ${port} is already in use (set PORT to use another)`));
+      else if (err.code === "EACCES") reject(new Error(`port ${port} needs privileges this user lacks (set PORT)`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as { port: number }).port;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 3000).unref();
+      }),
+  };
+}

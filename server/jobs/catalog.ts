@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/**
+ * Every background task Foresight knows, with the payload it takes. The worker's registry
+ * (workers/tasks) must implement exactly these; the web side enqueues by these names.
+ */
+export const taskCatalog = {
+  purge_expired_sessions: {
+    description: "Delete expired login sessions and job history older than the retention period",
+    payload: z.object({ jobHistoryDays: z.number().int().min(1).max(3650).default(30) }).strict(),
+    manual: true,
+  },
+} as const;
+
+export type TaskName = keyof typeof taskCatalog;
+export type TaskPayload<N extends TaskName> = z.output<(typeof taskCatalog)[N]["payload"]>;
+
+export const taskNameSchema = z.enum(Object.keys(taskCatalog) as [TaskName, ...TaskName[]]);

@@ -1,0 +1,104 @@
+import type { Runner } from "graphile-worker";
+import type { Config } from "./config";
+import { connectDatabase } from "./db/client";
+import { deployMigrations } from "./db/migrations";
+import { openDatabase, type OpenedDatabase } from "./db/open-database";
+import { assertPortFree } from "./db/embedded";
+import { createDeps, type Deps } from "./deps";
+import { createLogger } from "./logger";
+import { firstRun, type FirstRunReport } from "./bootstrap/first-run";
+import { createHttpApp, listen, type WebServer } from "./http";
+import { ensureRemixBuild } from "./remix-build";
+import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
+import { startWorker } from "../workers/runner";
+
+export interface RunOptions {
+  web: boolean;
+  worker: boolean;
+}
+
+/** Runs web and/or worker until SIGINT/SIGTERM, then stops everything it started, in order. */
+export async function runForesight(config: Config, opts: RunOptions): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const say = (msg: string) => process.stderr.write(msg + "\n");
+  initSentry({ dsn: config.SENTRY_DSN, environment: config.SENTRY_ENVIRONMENT });
+
+  if (opts.web) {
+    await assertPortFree(config.PORT, config.HOST).catch((err: Error) => {
+      throw new Error(`PORT: ${err.message}`);
+    });
+    ensureRemixBuild(say);
+  }
+
+  const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  let stopping: Promise<void> | null = null;
+  const shutdown = (code: number) => {
+    stopping ??= (async () => {
+      say("\nStopping Foresight...");
+      for (const part of stack.reverse()) {
+        await part.stop().catch((err) => logger.error({ err, part: part.name }, "stop failed"));
+      }
+      await flushSentry();
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("uncaughtException", (err) => {
+    logger.fatal({ err }, "uncaught exception");
+    captureError(err, { kind: "process" });
+    void shutdown(1);
+  });
+  process.on("unhandledRejection", (err) => {
+    logger.error({ err }, "unhandled rejection");
+    captureError(err, { kind: "process" });
+  });
+
+  try {
+    const opened: OpenedDatabase = await openDatabase(config, logger);
+    stack.push({ name: "postgres", stop: () => opened.stop() });
+    await deployMigrations(opened.url, { log: (m) => logger.info(m) });
+    const db = connectDatabase(opened.url);
+    stack.push({ name: "database pool", stop: () => db.close() });
+    const deps = createDeps(config, db, logger);
+
+    let report: FirstRunReport | null = null;
+    if (opts.web) report = await firstRun(db.prisma, config);
+
+    if (opts.worker) {
+      const runner: Runner = await startWorker(deps);
+      stack.push({ name: "worker", stop: () => runner.stop() });
+    }
+    let web: WebServer | null = null;
+    if (opts.web) {
+      web = await listen(await createHttpApp(deps), config.PORT, config.HOST);
+      stack.push({ name: "web", stop: () => web!.close() });
+    }
+    say(banner(deps, opened, web, report, opts));
+  } catch (err) {
+    say(`foresight: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+function banner(deps: Deps, db: OpenedDatabase, web: WebServer | null, report: FirstRunReport | null, opts: RunOptions) {
+  const lines = [""];
+  if (web) lines.push(`Foresight is running at ${deps.config.PUBLIC_URL ?? web.url}`);
+  if (opts.worker) lines.push(opts.web ? "  Background worker: running in this process" : "Foresight worker is running");
+  lines.push(db.embedded ? `  Database: embedded PostgreSQL on port ${db.embedded.port}, data in ${db.embedded.dataDir}` : "  Database: DATABASE_URL");
+  if (report?.admin) {
+    lines.push(`  Log in as ${report.admin.email}` + (report.admin.password ? ` with password ${report.admin.password}` : " with FORESIGHT_ADMIN_PASSWORD"));
+    if (report.admin.password) lines.push("  (this password is shown only now: keep it, or change it under Settings)");
+  } else if (web) {
+    lines.push("  Log in with the admin account created on first start (FORESIGHT_ADMIN_EMAIL, default admin@foresight.local)");
+  }
+  if (report?.project) {
+    lines.push(`  Project "${report.project.name}" keys (shown once):`);
+    if (report.project.writeKey) lines.push(`    write key  ${report.project.writeKey}`);
+    if (report.project.secretKey) lines.push(`    secret key ${report.project.secretKey}`);
+  }
+  if (report?.demoLoaded) lines.push("  Demo data loaded");
+  lines.push("  Press Ctrl-C to stop.", "");
+  return lines.join("\n");
+}

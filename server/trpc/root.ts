@@ -1,0 +1,22 @@
+import { createCallerFactory, router } from "./init";
+import { apiKeysRouter } from "./routers/api-keys";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { jobsRouter } from "./routers/jobs";
+import { projectsRouter } from "./routers/projects";
+import { systemRouter } from "./routers/system";
+import { usersRouter } from "./routers/users";
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  projects: projectsRouter,
+  apiKeys: apiKeysRouter,
+  jobs: jobsRouter,
+  audit: auditRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof createCaller>;

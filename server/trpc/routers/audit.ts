@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { adminProcedure, router } from "../init";
+
+export const auditRouter = router({
+  list: adminProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(500).default(100), before: z.string().regex(/^\d+$/).optional() }).optional())
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.deps.db.prisma.auditLog.findMany({
+        where: input?.before ? { id: { lt: BigInt(input.before) } } : {},
+        orderBy: { id: "desc" },
+        take: input?.limit ?? 100,
+        include: { actor: { select: { email: true } } },
+      });
+      return rows.map((r) => ({ ...r, id: String(r.id), actorEmail: r.actor?.email ?? null, actor: undefined }));
+    }),
+});

@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../server/db/embedded";
+import { createTestDatabase } from "../support/db";
+import { spawnForesight } from "../support/spawn-foresight";
+
+function processesMentioning(text: string): string[] {
+  const ps = execFileSync("ps", ["-eo", "pid,args"]).toString().split("\n");
+  return ps.filter((l) => l.includes(text) && !l.includes("ps -eo"));
+}
+
+describe("foresight command", () => {
+  it("prints help for the command and each subcommand", async () => {
+    const top = spawnForesight(["--help"], {});
+    expect((await top.exited).code).toBe(0);
+    for (const cmd of ["start", "web", "worker", "migrate"]) expect(top.output()).toContain(cmd);
+    const migrate = spawnForesight(["migrate", "--help"], {});
+    expect((await migrate.exited).code).toBe(0);
+    expect(migrate.output()).toMatch(/deploy[\s\S]*create[\s\S]*status/);
+  });
+
+  it("exits non-zero with one line naming a bad variable", async () => {
+    const p = spawnForesight(["start"], { PORT: "eighty", SENTRY_DSN: "not a url" });
+    const { code } = await p.exited;
+    expect(code).not.toBe(0);
+    const lines = p.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^foresight: invalid configuration: .*PORT: .*\(got "eighty"\).*SENTRY_DSN/);
+  });
+
+  it("exits non-zero with one line when the port is taken", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, "0.0.0.0", r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const db = await createTestDatabase();
+    try {
+      const p = spawnForesight(["web"], { PORT: String(port), DATABASE_URL: db.url });
+      const { code } = await p.exited;
+      expect(code).toBe(1);
+      expect(p.output().trim()).toBe(`foresight: PORT: port ${port} is already in use`);
+    } finally {
+      blocker.close();
+      await db.drop();
+    }
+  });
+});
+
+describe("foresight start on embedded PostgreSQL", () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "foresight-start-"));
+    env = {
+      FORESIGHT_DATA_DIR: dataDir,
+      FORESIGHT_PG_PORT: String(await freePort()),
+      PORT: String(await freePort()),
+      FORESIGHT_ADMIN_EMAIL: "ops@start.test",
+    };
+  });
+  afterAll(async () => {
+    for (const line of processesMentioning(dataDir)) process.kill(Number(line.trim().split(" ")[0]), "SIGKILL");
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function login(base: string, password: string) {
+    const res = await fetch(`${base}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "ops@start.test", password, redirectTo: "/" }),
+      redirect: "manual",
+    });
+    return res;
+  }
+
+  it("serves the login page, stops cleanly on Ctrl-C, and keeps its data for the next start", async () => {
+    const first = spawnForesight(["start"], env);
+    const [, url] = await first.waitForOutput(/Foresight is running at (\S+)/, 90_000);
+    const [, password] = await first.waitForOutput(/Log in as ops@start\.test with password (\S+)/);
+    expect(first.output()).toMatch(/write key\s+fs_pub_/);
+
+    const page = await fetch(`${url}/login`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<form[^>]*method="post"[^>]*action="\/login"/);
+    const health = await (await fetch(`${url}/api/health`)).json();
+    expect(health.database.ok).toBe(true);
+    expect((await login(url!, password!)).status).toBe(302);
+
+    expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+    first.ctrlC();
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(processesMentioning(dataDir)).toEqual([]);
+
+    const second = spawnForesight(["start"], env);
+    await second.waitForOutput(/Foresight is running at/, 90_000);
+    expect(second.output()).not.toMatch(/with password|shown once|Demo data loaded/);
+    const res = await login(url!, password!);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("set-cookie")).toMatch(/fs_session=.+HttpOnly; SameSite=Lax/);
+    second.ctrlC();
+    expect((await second.exited).code).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+});

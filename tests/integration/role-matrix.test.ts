@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRPCError } from "@trpc/server";
+import type { Role } from "../../server/auth/roles";
+import { createSession } from "../../server/auth/sessions";
+import { createUser } from "../../server/auth/users";
+import { createProject } from "../../server/projects/create-project";
+import { createContext } from "../../server/trpc/context";
+import type { ProcedureMeta } from "../../server/trpc/init";
+import { appRouter, createCaller } from "../../server/trpc/root";
+import { createTestEnv, type TestEnv } from "../support/db";
+
+type Identity = "anonymous" | Role;
+const identities: Identity[] = ["anonymous", "viewer", "analyst", "admin"];
+const rank: Record<Identity, number> = { anonymous: 0, viewer: 1, analyst: 2, admin: 3 };
+
+// What the product promises, independent of how procedures declare themselves.
+const mustBeAdmin = [/^users\./, /^apiKeys\./, /^audit\./, /^projects\.(create|update)$/, /^jobs\.runNow$/];
+const mustBePublic = ["auth.login", "auth.me", "system.health"];
+
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
+
+let env: TestEnv;
+const userIds: Partial<Record<Role, string>> = {};
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  await createProject(env.db.prisma, { name: "Matrix" });
+  for (const role of ["viewer", "analyst", "admin"] as const) {
+    const { user } = await createUser(env.db.prisma, { email: `${role}@matrix.test`, name: role, role, password: "password-123" });
+    userIds[role] = user.id;
+  }
+});
+afterAll(() => env.close());
+
+/** A fresh session per call, so a procedure such as auth.logout cannot affect the next one. */
+async function callAs(identity: Identity, path: string): Promise<TRPCError | null> {
+  let cookie = "";
+  if (identity !== "anonymous") {
+    const { token } = await createSession(env.db.prisma, userIds[identity]!, {});
+    cookie = `fs_session=${token}`;
+  }
+  const caller = createCaller(() => createContext(env.deps, { headers: new Headers({ cookie }), ip: `10.0.${rank[identity]}.1` }));
+  const fn = path.split(".").reduce<any>((node, key) => node[key], caller);
+  try {
+    await fn(undefined);
+    return null;
+  } catch (err) {
+    if (err instanceof TRPCError) return err;
+    throw err;
+  }
+}
+
+describe("role matrix: every procedure x every role", () => {
+  it("covers the whole router", () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("every procedure declares its least role through a guarded builder", () => {
+    for (const [path, proc] of procedures) {
+      expect(proc._def.meta, path).toBeDefined();
+      expect(["viewer", "analyst", "admin", null], path).toContain(proc._def.meta!.minRole);
+    }
+  });
+
+  it("sensitive procedures are admin-only and public ones are few", () => {
+    for (const [path, proc] of procedures) {
+      if (mustBeAdmin.some((re) => re.test(path))) expect(proc._def.meta?.minRole, path).toBe("admin");
+      if (proc._def.meta?.minRole === null) expect(mustBePublic, path).toContain(path);
+    }
+  });
+
+  for (const [path, proc] of procedures) {
+    it(`${path} enforces ${proc._def.meta?.minRole ?? "public"}`, async () => {
+      const min = proc._def.meta?.minRole ?? null;
+      for (const who of identities) {
+        const err = await callAs(who, path);
+        const allowed = min === null || rank[who] >= rank[min];
+        if (allowed) {
+          expect(err?.code, `${who} calling ${path}`).not.toBe("FORBIDDEN");
+          expect(err?.code, `${who} calling ${path}`).not.toBe("UNAUTHORIZED");
+        } else {
+          expect(err?.code, `${who} calling ${path}`).toBe(who === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN");
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,22 @@
+import { Logger as GraphileLogger, run, type Runner } from "graphile-worker";
+import type { Deps } from "../server/deps";
+import { crontab } from "./crontab";
+import { buildTaskList } from "./task-list";
+
+/** Starts the graphile-worker runner on the shared pool; signals are handled by Foresight itself. */
+export async function startWorker(deps: Deps): Promise<Runner> {
+  const log = deps.logger.child({ component: "worker" });
+  const logger = new GraphileLogger(() => (level, message, meta) => {
+    const fn = level === "error" ? log.error : level === "warning" ? log.warn : level === "info" ? log.info : log.debug;
+    fn.call(log, meta ?? {}, message);
+  });
+  return await run({
+    pgPool: deps.db.pool,
+    taskList: buildTaskList(deps),
+    crontab,
+    concurrency: deps.config.FORESIGHT_WORKER_CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    logger,
+  });
+}

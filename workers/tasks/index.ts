@@ -1,0 +1,8 @@
+import type { TaskName } from "../../server/jobs/catalog";
+import type { TaskHandler } from "../define-task";
+import { purgeExpiredSessionsTask } from "./purge-expired-sessions";
+
+/** One handler per catalog entry; the type makes a missing or extra task a compile error. */
+export const taskHandlers: { [N in TaskName]: TaskHandler<N> } = {
+  purge_expired_sessions: purgeExpiredSessionsTask,
+};
