@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const appVersion: string = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).version;
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ConfigError, loadConfig, type Config } from "../config";
+import { appVersion, ConfigError, loadConfig, type Config } from "../config";
 import { registerMigrateCommands } from "./migrate";
 import { runForesight } from "../runtime";
 
@@ -11,7 +11,8 @@ export function fail(message: string, code = 1): never {
 
 export function config(overrides: Record<string, string | undefined> = {}): Config {
   try {
-    return loadConfig({ ...process.env, ...overrides });
+    const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+    return loadConfig({ ...process.env, ...given });
   } catch (err) {
     if (err instanceof ConfigError) fail(`invalid configuration: ${err.issues.join("; ")}`);
     throw err;
@@ -20,6 +21,7 @@ export function config(overrides: Record<string, string | undefined> = {}): Conf
 
 const program = new Command("foresight")
   .description("Self-hosted product analytics and business intelligence with an ML sidecar")
+  .version(appVersion)
   .showHelpAfterError()
   .exitOverride();
 

@@ -18,8 +18,10 @@ export function connectDatabase(url: string, opts: { max?: number; applicationNa
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? "foresight",
   });
-  // An idle client losing its server (restart, failover) must not crash the process.
+  // A client losing its server (restart, failover) must not crash the process; the next query
+  // on that client fails and the pool replaces it.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {

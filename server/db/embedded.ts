@@ -30,7 +30,8 @@ export async function startEmbeddedPostgres(opts: {
   // Foresight stops it itself, after the web server and the worker have let go of it.
   const exitHook = (await import("async-exit-hook")).default;
   const hooked = exitHook.hookedEvents();
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) {
+  // `beforeExit` too: it would stop the server whenever the event loop drains (e.g. test runners).
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"]) {
     if (hooked.includes(signal)) exitHook.unhookEvent(signal);
   }
 

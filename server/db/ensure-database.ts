@@ -12,7 +12,10 @@ export async function ensureDatabase(url: string): Promise<void> {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
     if (!rowCount) {
       // Identifiers cannot be bound; quote it the way PostgreSQL's quote_ident does.
-      await client.query(`create database "${name.replace(/"/g, '""')}"`);
+      await client.query(`create database "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        // duplicate_database / unique_violation: another process created it at the same moment.
+        if (err.code !== "42P04" && err.code !== "23505") throw err;
+      });
     }
   } finally {
     await client.end();

@@ -13,13 +13,12 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm";
-import { ensureDatabase } from "./ensure-database.js";
-import { withSchemaEngine } from "./schema-engine.js";
+import { repoRoot } from "../config";
+import { ensureDatabase } from "./ensure-database";
+import { withSchemaEngine } from "./schema-engine";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEFAULT_MIGRATIONS_DIR = path.join(repoRoot, "prisma/migrations");
 export const DEFAULT_SCHEMA_PATH = path.join(repoRoot, "prisma/schema.prisma");
 
@@ -33,10 +32,12 @@ export interface MigrationOptions {
 }
 
 /**
- * Serialises deploys across processes. Not 72707369: the engine takes that lock itself on one
- * of its own connections, with a 10 s timeout, so holding it here would make the engine fail.
+ * Serialises deploys (and createMigration, which applies pending migrations too) across
+ * processes; advisory locks are per database, so other databases are not held up.
+ * Not 72707369: the engine takes that lock itself on one of its own connections, with a 10 s
+ * timeout, so holding it here would make the engine fail.
  */
-const DEPLOY_LOCK_KEY = 72707370;
+const MIGRATE_LOCK_KEY = 72707370;
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
@@ -53,8 +54,8 @@ export async function deployMigrations(
 ): Promise<{ applied: string[] }> {
   const log = opts.log ?? (() => {});
   const migrationsList = await readMigrations(opts.migrationsDir);
-  await createDatabaseIfMissing(databaseUrl);
-  const applied = await withAdvisoryLock(databaseUrl, DEPLOY_LOCK_KEY, () =>
+  await ensureDatabase(databaseUrl);
+  const applied = await withAdvisoryLock(databaseUrl, MIGRATE_LOCK_KEY, () =>
     withSchemaEngine(databaseUrl, async (engine) => {
       const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
       return out.appliedMigrationNames;
@@ -66,9 +67,10 @@ export async function deployMigrations(
 }
 
 /**
- * Writes a migration bringing the migrations up to the schema, as `prisma migrate dev
- * --create-only` does, but without applying anything to the database (run
- * `deployMigrations` for that) and creating nothing when the schema has no changes.
+ * Writes the migration that brings prisma/migrations up to the schema, as `prisma migrate dev
+ * --create-only` does: it first applies pending migrations to the database (so does Prisma),
+ * then writes the new migration without applying it. Unlike --create-only it writes nothing
+ * when the schema has no changes.
  */
 export async function createMigration(
   databaseUrl: string,
@@ -78,24 +80,29 @@ export async function createMigration(
   const log = opts.log ?? (() => {});
   const migrationsList = await readMigrations(opts.migrationsDir);
   const schema = await readSchema(opts.schemaPath);
-  await createDatabaseIfMissing(databaseUrl);
-  // Two engines: one engine instance can use the shadow database factory only once
-  // ("PostgreSQL shadow DB must be provided through an external factory" the second time).
-  const diagnostic = await withSchemaEngine(databaseUrl, (engine) =>
-    engine.devDiagnostic({ migrationsList, filters: NO_FILTERS }),
-  );
-  if (diagnostic.action.tag === "reset") {
-    throw new Error(
-      `the database and prisma/migrations disagree, so Prisma would reset it: ${diagnostic.action.reason}`,
-    );
-  }
-  const out = await withSchemaEngine(databaseUrl, (engine) =>
-    engine.createMigration({
-      draft: false,
-      migrationName: slugify(name),
-      migrationsList,
-      schema,
-      filters: NO_FILTERS,
+  await ensureDatabase(databaseUrl);
+  const out = await withAdvisoryLock(databaseUrl, MIGRATE_LOCK_KEY, () =>
+    withSchemaEngine(databaseUrl, async (engine) => {
+      const devDiagnostic = async () => {
+        const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTERS });
+        if (action.tag === "reset") {
+          throw new Error(`the database does not match prisma/migrations (Prisma would reset it): ${action.reason}`);
+        }
+      };
+      await devDiagnostic();
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+      for (const applied of appliedMigrationNames) log(`applied migration ${applied}`);
+      // createMigration has no shadow database of its own: it reads the schema of the
+      // migrations from a cache that devDiagnostic fills, and only for the migrations the
+      // database has applied. So the diagnostic runs again once the database is up to date.
+      if (appliedMigrationNames.length) await devDiagnostic();
+      return engine.createMigration({
+        draft: false,
+        migrationName: slugify(name),
+        migrationsList,
+        schema,
+        filters: NO_FILTERS,
+      });
     }),
   );
   if (out.migrationScript === null) {
@@ -200,16 +207,11 @@ async function appliedMigrations(databaseUrl: string): Promise<string[]> {
 }
 
 /** Like `prisma migrate deploy`/`dev`, create the database first when it does not exist. */
-async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
-  await ensureDatabase(databaseUrl).catch((err: { code?: string }) => {
-    // duplicate_database / unique_violation: another process created it at the same moment.
-    if (err.code === "42P04" || err.code === "23505") return;
-    throw err;
-  });
-}
-
 async function withAdvisoryLock<T>(databaseUrl: string, key: number, fn: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The client sits idle while the engine works; a dropped connection must not crash the
+  // process (it only means the lock is gone; the engine still takes its own).
+  client.on("error", () => {});
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [key]);
@@ -252,7 +254,7 @@ async function readSchema(schemaPath = DEFAULT_SCHEMA_PATH) {
 }
 
 /** Prisma's migration-name normalisation (@sindresorhus/slugify with "_", 200 characters). */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   return name
     .replace(/([a-z\d])([A-Z])/g, "$1_$2")
     .normalize("NFKD")

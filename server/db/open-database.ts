@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded";
+import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded";
 import { ensureDatabase, withDatabase } from "./ensure-database";
 
 export interface OpenedDatabase {
@@ -18,6 +18,9 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
     });
     return { url: config.DATABASE_URL, embedded: null, stop: async () => {} };
   }
+  await assertPortFree(config.FORESIGHT_PG_PORT).catch((err: Error) => {
+    throw new Error(`FORESIGHT_PG_PORT: ${err.message} (another PostgreSQL? set FORESIGHT_PG_PORT or DATABASE_URL)`);
+  });
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(config.FORESIGHT_DATA_DIR, "pg"),
     port: config.FORESIGHT_PG_PORT,

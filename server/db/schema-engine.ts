@@ -1,9 +1,12 @@
-// Loads Prisma's schema engine compiled to WebAssembly (@prisma/schema-engine-wasm) and connects
-// it to PostgreSQL through @prisma/adapter-pg. This is what lets Foresight create and apply Prisma
-// migrations on machines where Prisma's native schema-engine binary cannot be downloaded
-// (see docs/decisions/0001-migrations-offline.md). The four migration operations built on it
-// live in ./migrations.ts.
-
+/**
+ * Loads Prisma's schema engine compiled to WebAssembly (@prisma/schema-engine-wasm) and
+ * connects it to PostgreSQL through @prisma/adapter-pg, so Prisma migrations can be created
+ * and applied where Prisma's native schema-engine binary cannot be downloaded (see
+ * docs/decisions/0001-migrations-offline.md). The migration operations are in ./migrations.ts.
+ *
+ * @prisma/driver-adapter-utils is imported directly although only @prisma/adapter-pg depends
+ * on it: it must be the exact version the adapter was built with (7.10.0).
+ */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -20,7 +23,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
-import { withDatabase } from "./ensure-database.js";
+import { withDatabase } from "./ensure-database";
 
 export type { SchemaEngine };
 
@@ -193,7 +196,6 @@ class PgMigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     // PostgreSQL truncates identifiers at 63 bytes; keep the random suffix intact.
     const name = `${databaseName(this.url).slice(0, 40)}_shadow_${randomBytes(6).toString("hex")}`;
-    if (process.env.SE_DEBUG) console.log("connectToShadowDb", name);
     await adminQuery(this.url, `CREATE DATABASE ${quoteIdent(name)}`);
     let adapter: SqlDriverAdapter;
     try {

@@ -1,3 +1,4 @@
+import { appVersion } from "../config";
 import type { Deps } from "../deps";
 
 const startedAt = Date.now();
@@ -23,6 +24,6 @@ export async function checkHealth(deps: Pick<Deps, "db">): Promise<Health> {
     status: database.ok ? "ok" : "degraded",
     database,
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    version: process.env.npm_package_version ?? "0.1.0",
+    version: appVersion,
   };
 }

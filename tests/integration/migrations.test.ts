@@ -92,9 +92,7 @@ describe("deployMigrations", () => {
     const local = await localMigrations();
     expect(local.length).toBeGreaterThan(0);
 
-    const started = Date.now();
     const { applied } = await deployMigrations(url);
-    const ms = Date.now() - started;
 
     expect(applied).toEqual(local);
     const rows = await query<{
@@ -113,7 +111,6 @@ describe("deployMigrations", () => {
     }
     // The schema is really there.
     expect(await query(url, "select * from users")).toEqual([]);
-    console.info(`deploy of ${local.length} migration(s) on a fresh database: ${ms} ms`);
   });
 
   it("applies nothing the second time", async () => {
@@ -166,8 +163,10 @@ describe("createMigration", () => {
     await fs.cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
     const before = await localMigrations(migrationsDir);
 
+    // Like `prisma migrate dev`, it brings the database up to date first.
     expect(await createMigration(url, "nothing", { migrationsDir })).toEqual({ created: null });
     expect(await localMigrations(migrationsDir)).toEqual(before);
+    expect(await migrationStatus(url, { migrationsDir })).toMatchObject({ applied: before, pending: [] });
 
     const schemaPath = await driftedSchema();
     const { created } = await createMigration(url, "add drift probe", { migrationsDir, schemaPath });
@@ -178,7 +177,7 @@ describe("createMigration", () => {
 
     // The new history matches the changed schema, and deploys on top of the old one.
     expect(await migrationDrift(url, { migrationsDir, schemaPath })).toEqual({ drift: false, script: "" });
-    expect(await deployMigrations(url, { migrationsDir })).toEqual({ applied: [...before, created] });
+    expect(await deployMigrations(url, { migrationsDir })).toEqual({ applied: [created] });
     expect(await shadowDatabases()).toEqual([]);
   });
 

@@ -1,0 +1,98 @@
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { TRPCError } from "@trpc/server";
+import styles from "./styles/app.css";
+import { AppShell, type ShellData } from "~/components/AppShell";
+import { ErrorView, errorInfo } from "~/components/ErrorView";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? `${errorInfo(error).title} · Foresight` : "Foresight" },
+  { name: "description", content: "Self-hosted product analytics and business intelligence" },
+];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const user = await context.getUser();
+  if (!user) return json({ user: null, project: null, projects: [] });
+  const [project, projects] = await Promise.all([
+    // A fresh install may have no project yet; the shell still renders.
+    context.trpc.projects.current().catch((err: unknown) => {
+      if (err instanceof TRPCError && err.code === "PRECONDITION_FAILED") return null;
+      throw err;
+    }),
+    context.trpc.projects.list(),
+  ]);
+  return json({
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    project: project ? { id: project.id, name: project.name } : null,
+    projects: projects.map((p) => ({ id: p.id, name: p.name })),
+  });
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Shell({ data, children }: { data: ShellData | null; children: ReactNode }) {
+  if (data) return <AppShell data={data}>{children}</AppShell>;
+  return <>{children}</>;
+}
+
+export default function App() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <Shell data={data.user ? { user: data.user, project: data.project, projects: data.projects } : null}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  // Present when the root loader succeeded and a page below it failed: keep the shell around it.
+  const data = useRouteLoaderData<typeof loader>("root");
+  if (data?.user) {
+    return (
+      <AppShell data={{ user: data.user, project: data.project, projects: data.projects }}>
+        <ErrorView error={error} />
+      </AppShell>
+    );
+  }
+  return (
+    <main id="main" className="auth-page" tabIndex={-1}>
+      <div className="auth-card">
+        <div className="auth-brand">
+          <span className="logo-mark" aria-hidden="true" />
+          <span>Foresight</span>
+        </div>
+        <ErrorView error={error} />
+      </div>
+    </main>
+  );
+}
