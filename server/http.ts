@@ -38,7 +38,8 @@ export async function createHttpApp(deps: Deps, build?: ServerBuild): Promise<ex
     "*",
     createRequestHandler({
       build: serverBuild,
-      mode: deps.config.NODE_ENV === "production" ? "production" : "development",
+      // Only development mode sends error messages and stacks to the browser.
+      mode: deps.config.NODE_ENV === "development" ? "development" : "production",
       getLoadContext(req): AppLoadContext {
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) {

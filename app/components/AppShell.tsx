@@ -77,7 +77,7 @@ export function AppShell({ data, children }: { data: ShellData; children: ReactN
             </Link>
             <RoleBadge role={data.user.role} />
             <Form method="post" action="/logout">
-              <button type="submit" className="btn btn-sm btn-ghost">
+              <button type="submit" className="btn btn-sm btn-ghost" aria-label="Log out">
                 <Icon name="logout" size={16} />
                 <span>Log out</span>
               </button>

@@ -19,12 +19,13 @@ export function errorInfo(error: unknown): { status: number; title: string; mess
 }
 
 /** Status, title and message for an error; used by the root and nested ErrorBoundaries. */
-export function ErrorView({ error }: { error: unknown }) {
+export function ErrorView({ error, nested = false }: { error: unknown; nested?: boolean }) {
   const { status, title, message } = errorInfo(error);
+  const Heading = nested ? "h2" : "h1";
   return (
     <div className="error-view">
       <p className="error-code">{status}</p>
-      <h1>{title}</h1>
+      <Heading className="error-title">{title}</Heading>
       <p className="error-message">{message}</p>
       <div className="cluster">
         <Link to="/" className="btn btn-primary">
@@ -35,7 +36,10 @@ export function ErrorView({ error }: { error: unknown }) {
   );
 }
 
-/** Drop-in body for a route's ErrorBoundary: the error shows inside the surrounding layout. */
-export function RouteError() {
-  return <ErrorView error={useRouteError()} />;
+/**
+ * Drop-in body for a route's ErrorBoundary: the error shows inside the surrounding layout.
+ * `nested` when that layout already has the page's h1 (settings and monitoring pages).
+ */
+export function RouteError({ nested = false }: { nested?: boolean }) {
+  return <ErrorView error={useRouteError()} nested={nested} />;
 }

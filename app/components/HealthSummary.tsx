@@ -26,7 +26,7 @@ export function HealthSummary({ health }: { health: HealthData }) {
             </>
           ) : (
             <>
-              <StatusBadge status="failed" label="Down" /> <span className="muted">{health.database.error}</span>
+              <StatusBadge status="failed" label="Down" />
             </>
           )}
         </dd>

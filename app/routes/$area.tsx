@@ -12,9 +12,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 // Areas that are planned but not built get an honest page; any other segment is a 404.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(context, request);
   const area = placeholderArea(params.area);
   if (!area) throw new Response("There is no such page in Foresight.", { status: 404 });
-  const user = await requireUser(context, request);
   return json({ area, isAdmin: user.role === "admin" });
 }
 

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
-import { loginInput } from "../../server/auth/schemas";
+import { loginInput } from "~/lib/schemas.server";
 import { safeRedirect } from "~/lib/guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Foresight" }];

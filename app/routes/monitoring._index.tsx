@@ -44,5 +44,5 @@ export default function MonitoringOverview() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { taskNameSchema } from "../../server/jobs/catalog";
+import { taskNameSchema } from "~/lib/schemas.server";
 import { Card } from "~/components/Card";
 import { EmptyState } from "~/components/EmptyState";
 import { RouteError } from "~/components/ErrorView";
@@ -141,5 +141,5 @@ export default function JobsPage() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

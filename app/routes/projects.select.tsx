@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { idInput } from "../../server/auth/schemas";
+import { idInput } from "~/lib/schemas.server";
 import { requireUser, safeRedirect, trpcErrorResponse } from "~/lib/guards.server";
 
 /** Back to the page the switcher was on, when that page is on this site; else Home. */

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
-import { changePasswordInput } from "../../server/auth/schemas";
+import { changePasswordInput } from "~/lib/schemas.server";
 import { RoleBadge } from "~/components/Badge";
 import { Card } from "~/components/Card";
 import { RouteError } from "~/components/ErrorView";
@@ -93,5 +93,5 @@ export default function AccountSettings() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { createApiKeyInput, idInput } from "../../server/auth/schemas";
+import { createApiKeyInput, idInput } from "~/lib/schemas.server";
 import { Badge, StatusBadge } from "~/components/Badge";
 import { Card } from "~/components/Card";
 import { ConfirmAction } from "~/components/ConfirmAction";
@@ -42,6 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return json<ActionData>({ intent: "revoke", ...expectedError(err) }, { status: 400 });
     }
   }
+  if (text(form, "intent") !== "create") throw new Response("Unknown action", { status: 400 });
   const values = { name: text(form, "name"), kind: text(form, "kind") };
   const parsed = parseForm(createApiKeyInput, values);
   if (!parsed.ok) return json<ActionData>({ intent: "create", fieldErrors: parsed.fieldErrors, values }, { status: 400 });
@@ -147,5 +148,5 @@ export default function ApiKeysSettings() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

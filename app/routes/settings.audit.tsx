@@ -86,5 +86,5 @@ export default function AuditLog() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

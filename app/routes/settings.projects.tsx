@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { TRPCError } from "@trpc/server";
-import { createProjectInput, updateProjectInput } from "../../server/auth/schemas";
+import { createProjectInput, updateProjectInput } from "~/lib/schemas.server";
 import { Badge } from "~/components/Badge";
 import { Card } from "~/components/Card";
 import { RouteError } from "~/components/ErrorView";
@@ -52,9 +52,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return json<ActionData>({ intent: "create", ...expectedError(err), values }, { status: 400 });
     }
   }
+  if (text(form, "intent") !== "update") throw new Response("Unknown action", { status: 400 });
   const id = text(form, "id");
-  const parsed = parseForm(updateProjectInput, { id, name: text(form, "name"), timezone: text(form, "timezone").trim() });
-  if (!parsed.ok) return json<ActionData>({ intent: "update", id, fieldErrors: parsed.fieldErrors }, { status: 400 });
+  const name = text(form, "name");
+  const parsed = parseForm(updateProjectInput, { id, name, timezone: text(form, "timezone").trim() });
+  if (!parsed.ok) {
+    const fieldErrors = { ...parsed.fieldErrors, ...(name.trim() ? {} : { name: "Name the project" }) };
+    return json<ActionData>({ intent: "update", id, fieldErrors }, { status: 400 });
+  }
   try {
     const project = await context.trpc.projects.update(parsed.data);
     return json<ActionData>({ intent: "update", id, updated: project.name });
@@ -132,5 +137,5 @@ export default function ProjectsSettings() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { createUserInput, resetPasswordInput, updateUserInput } from "../../server/auth/schemas";
+import { createUserInput, resetPasswordInput, updateUserInput } from "~/lib/schemas.server";
 import { Badge, RoleBadge, StatusBadge } from "~/components/Badge";
 import { Card } from "~/components/Card";
 import { RouteError } from "~/components/ErrorView";
@@ -8,7 +8,7 @@ import { FormMessage } from "~/components/Field";
 import { SecretOnce } from "~/components/SecretOnce";
 import { Time } from "~/components/Time";
 import { CreateUserForm, UserActions } from "~/components/UserForms";
-import { expectedError, optionalText, parseForm, text, type FieldErrors } from "~/lib/forms.server";
+import { expectedError, parseForm, text, type FieldErrors } from "~/lib/forms.server";
 import { requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Users · Settings · Foresight" }];
@@ -25,7 +25,7 @@ type ActionData = {
   formError?: string;
   values?: Record<string, string>;
   ok?: string;
-  secret?: { title: string; password: string; key: string };
+  secret?: { title: string; password: string };
 };
 
 const done: Record<Exclude<Intent, "create" | "reset">, string> = {
@@ -45,7 +45,7 @@ async function changeUser(context: AppLoadContext, intent: Exclude<Intent, "crea
     return {
       intent,
       ok: `Password reset; ${who} was logged out everywhere.`,
-      secret: generatedPassword ? { title: `New password for ${who}`, password: generatedPassword, key: `${id}:${Date.now()}` } : undefined,
+      secret: generatedPassword ? { title: `New password for ${who}`, password: generatedPassword } : undefined,
     };
   }
   const input = intent === "role" ? { id, role } : { id, disabled: intent === "disable" };
@@ -61,12 +61,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = text(form, "intent") as Intent;
   if (intent === "create") {
     const values = { email: text(form, "email"), name: text(form, "name"), role: text(form, "role") };
-    const parsed = parseForm(createUserInput, { ...values, password: optionalText(form, "password") });
+    const parsed = parseForm(createUserInput, { ...values, password: text(form, "password") || undefined });
     if (!parsed.ok) return json<ActionData>({ intent, fieldErrors: parsed.fieldErrors, values }, { status: 400 });
     try {
       const { user, generatedPassword } = await context.trpc.users.create(parsed.data);
       const ok = `Created ${user.email} as ${user.role}.`;
-      const secret = generatedPassword ? { title: `Password for ${user.email}`, password: generatedPassword, key: user.id } : undefined;
+      const secret = generatedPassword ? { title: `Password for ${user.email}`, password: generatedPassword } : undefined;
       return json<ActionData>({ intent, ok, secret });
     } catch (err) {
       return json<ActionData>({ intent, ...expectedError(err), values }, { status: 400 });
@@ -92,7 +92,7 @@ export default function UsersSettings() {
           <p className="muted">Pass it on privately; they can change it under Settings → Your account.</p>
         </SecretOnce>
       ) : null}
-      {result && !createFailed ? <FormMessage error={result.formError} success={result.secret ? null : result.ok} /> : null}
+      {result && !createFailed ? <FormMessage error={result.formError} success={result.ok} /> : null}
 
       <Card title="Users" description={`${users.filter((u) => !u.disabledAt).length} active of ${users.length}. Roles apply to every project.`}>
         <div className="table-wrap table-wrap-overflow">
@@ -130,7 +130,7 @@ export default function UsersSettings() {
 
       <Card title="Add a user" description="They log in with this email and password; there is no invitation email yet.">
         <CreateUserForm
-          key={result?.intent === "create" && result.ok ? result.secret?.key ?? result.ok : "new"}
+          key={result?.intent === "create" && result.ok ? result.ok : "new"}
           errors={createFailed?.fieldErrors}
           formError={createFailed?.formError}
           values={createFailed?.values}
@@ -141,5 +141,5 @@ export default function UsersSettings() {
 }
 
 export function ErrorBoundary() {
-  return <RouteError />;
+  return <RouteError nested />;
 }

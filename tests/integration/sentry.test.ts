@@ -4,6 +4,8 @@ import { flushSentry, initSentry } from "../../server/monitoring/sentry";
 import { publicProcedure, router, createCallerFactory } from "../../server/trpc/init";
 import { createContext } from "../../server/trpc/context";
 import { startWorker } from "../../workers/runner";
+import { startTestWebServer } from "../support/web-server";
+import { signIn } from "../support/users";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { startSentryListener } from "../support/sentry-listener";
 import { waitFor } from "../support/wait";
@@ -50,5 +52,23 @@ describe("Sentry delivery to a local listener", () => {
     }, "the job error at the listener");
     expect(event.contexts.foresight).toMatchObject({ task: "purge_expired_sessions", attempt: 1 });
     expect(event.exception.values[0].value).toMatch(/invalid payload/);
+  });
+
+  it("captures a failing Remix loader with the request URL", async () => {
+    const server = await startTestWebServer();
+    try {
+      const { cookie } = await signIn(server.env.deps, "admin");
+      await server.env.db.pool.end(); // the database goes away under a running web server
+      const res = await fetch(`${server.web.url}/settings/projects`, { headers: { cookie } });
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toMatch(/pool|Cannot use/i);
+      const event = await waitFor(async () => {
+        await flushSentry();
+        return sentry.events().find((e) => e.contexts?.foresight?.kind === "remix");
+      }, "the loader error at the listener");
+      expect(event.contexts.foresight.url).toBe(`${server.web.url}/settings/projects`);
+    } finally {
+      await server.close().catch(() => {});
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's chromium through playwright-core (Playwright's own browser download cannot run here). */
+/**
+ * Debian's chromium through playwright-core (Playwright's own browser download cannot run here).
+ * `launch()` gives every browser a fresh temporary profile, removed on close.
+ */
 export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
   let executablePath: string;
   try {
@@ -12,7 +12,6 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
   } catch {
     throw new Error("Chromium is missing: install Debian's chromium (apt-get install chromium); .ci/run does this");
   }
-  const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), "foresight-chromium-"));
   const browser = await chromium.launch({
     executablePath,
     args: [
@@ -24,14 +23,10 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${userDataDir}`,
     ],
   });
   return {
     browser,
-    async close() {
-      await browser.close();
-      await fs.rm(userDataDir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
