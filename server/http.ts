@@ -10,6 +10,8 @@ import type { Deps } from "./deps";
 import { clearSessionCookie, sessionCookie } from "./auth/cookies";
 import { checkHealth } from "./monitoring/health";
 import { captureError } from "./monitoring/sentry";
+import { captureRoutes } from "./ingest/routes";
+import type { CaptureService } from "./ingest/service";
 import "./remix-context";
 import { createContext } from "./trpc/context";
 import type { Context } from "./trpc/init";
@@ -18,8 +20,8 @@ import { appRouter, createCaller } from "./trpc/root";
 export const remixBuildPath = path.join(repoRoot, "build", "index.js");
 
 /** The one HTTP app: health, static assets, then Remix (which hosts the tRPC resource route). */
-export async function createHttpApp(deps: Deps, build?: ServerBuild): Promise<express.Express> {
-  const serverBuild = build ?? ((await import(pathToFileURL(remixBuildPath).href)) as ServerBuild);
+export async function createHttpApp(deps: Deps, opts: { capture: CaptureService; build?: ServerBuild }): Promise<express.Express> {
+  const serverBuild = opts.build ?? ((await import(pathToFileURL(remixBuildPath).href)) as ServerBuild);
   const secure = deps.config.FORESIGHT_SECURE_COOKIES ?? deps.config.PUBLIC_URL?.startsWith("https:") ?? false;
 
   const app = express();
@@ -30,6 +32,8 @@ export async function createHttpApp(deps: Deps, build?: ServerBuild): Promise<ex
     const health = await checkHealth(deps);
     res.status(health.status === "ok" ? 200 : 503).json(health);
   });
+
+  app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
 
   app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(repoRoot, "public"), { maxAge: "1h" }));

@@ -11,6 +11,8 @@ import { createHttpApp, listen, type WebServer } from "./http";
 import { ensureRemixBuild } from "./remix-build";
 import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
 import { startWorker } from "../workers/runner";
+import { ensureEventPartitions } from "./ingest/partitions";
+import { createCaptureService } from "./ingest/service";
 
 export interface RunOptions {
   web: boolean;
@@ -62,6 +64,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     const db = connectDatabase(opened.url);
     stack.push({ name: "database pool", stop: () => db.close() });
     const deps = createDeps(config, db, logger);
+    await ensureEventPartitions(db.pool);
 
     let report: FirstRunReport | null = null;
     if (opts.web) report = await firstRun(db.prisma, config);
@@ -72,7 +75,9 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     }
     let web: WebServer | null = null;
     if (opts.web) {
-      web = await listen(await createHttpApp(deps), config.PORT, config.HOST);
+      const capture = await createCaptureService(deps);
+      stack.push({ name: "capture writer", stop: () => capture.close() });
+      web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
       stack.push({ name: "web", stop: () => web!.close() });
     }
     say(banner(deps, opened, web, report, opts));

@@ -7,6 +7,7 @@ import { startEmbeddedPostgres, freePort, type EmbeddedPostgresHandle } from "..
 import { withDatabase } from "../../server/db/ensure-database";
 import { deployMigrations } from "../../server/db/migrations";
 import { createLogger } from "../../server/logger";
+import { ensureEventPartitions } from "../../server/ingest/partitions";
 
 export const TEMPLATE_DB = "foresight_test_template";
 
@@ -41,6 +42,9 @@ export async function setup(project: TestProject) {
   await admin.query(`create database ${TEMPLATE_DB}`);
   await admin.end();
   await deployMigrations(withDatabase(adminUrl, TEMPLATE_DB));
+  const template = new pg.Pool({ connectionString: withDatabase(adminUrl, TEMPLATE_DB), max: 1 });
+  await ensureEventPartitions(template);
+  await template.end();
   project.provide("pgAdminUrl", adminUrl);
   project.provide("templateDb", TEMPLATE_DB);
 }

@@ -1,0 +1,54 @@
+import type { CapturedEvent, EnrichedFields } from "../captured-event";
+import { cleanString } from "./clean-string";
+import { lookupGeo, type GeoResult } from "./geo";
+import { anonymizeIp, type IpMode } from "./ip";
+import { parseUrlFields } from "./url";
+import { fromClientProperties, parseUserAgent } from "./user-agent";
+
+export interface EnrichOptions {
+  ipMode: IpMode;
+  /** Geo lookup to use; the packaged DB-IP database by default. */
+  lookupGeo?: (ip: string | null | undefined) => GeoResult | null;
+}
+
+function firstString(a: unknown, b: unknown): unknown {
+  return typeof a === "string" && a.length > 0 ? a : b;
+}
+
+/**
+ * The columns enrichment derives for one event: page and referrer fields (from `$current_url` or
+ * `url`, `$referrer` or `referrer`; UTM tags from the URL, else from `utm_*` properties), device,
+ * browser and OS (the client's own `$browser` / `$os` / `$device_type` first, then the parsed
+ * User-Agent, whose "bot" verdict always wins), geo from the raw IP, and the IP as the project's
+ * policy stores it. Pure apart from the cached lookups; never throws on odd property values.
+ */
+export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedFields {
+  const props = event.properties;
+  const page = parseUrlFields(firstString(props.$current_url, props.url), firstString(props.$referrer, props.referrer));
+  const parsed = parseUserAgent(event.userAgent);
+  const client = fromClientProperties(props);
+  const geo = event.ip ? (opts.lookupGeo ?? lookupGeo)(event.ip) : null;
+  const fromClientBrowser = client.browser !== undefined;
+  const fromClientOs = client.os !== undefined;
+
+  return {
+    url: page.url,
+    host: page.host ?? cleanString(props.$host, 255),
+    pathname: page.pathname ?? cleanString(props.$pathname),
+    referrer: page.referrer,
+    referringDomain: page.referringDomain,
+    utmSource: page.utmSource ?? cleanString(props.utm_source),
+    utmMedium: page.utmMedium ?? cleanString(props.utm_medium),
+    utmCampaign: page.utmCampaign ?? cleanString(props.utm_campaign),
+    utmTerm: page.utmTerm ?? cleanString(props.utm_term),
+    utmContent: page.utmContent ?? cleanString(props.utm_content),
+    device: parsed.device === "bot" ? "bot" : (client.device ?? parsed.device),
+    browser: fromClientBrowser ? (client.browser ?? null) : parsed.browser,
+    browserVersion: fromClientBrowser ? (client.browserVersion ?? null) : parsed.browserVersion,
+    os: fromClientOs ? (client.os ?? null) : parsed.os,
+    osVersion: fromClientOs ? (client.osVersion ?? null) : parsed.osVersion,
+    country: geo?.country ?? null,
+    city: geo?.city ?? null,
+    ip: anonymizeIp(event.ip, opts.ipMode),
+  };
+}

@@ -1,0 +1,283 @@
+import type pg from "pg";
+import type { IngestRow } from "./ingest-row";
+import { uuidFromName } from "./uuid";
+
+const key = (projectId: string, distinctId: string) => projectId + "\u0001" + distinctId;
+
+/** distinct id -> person id, remembered across batches; merged-away persons are re-resolved. */
+export class PersonCache {
+  private map = new Map<string, string>();
+  private mergedAway = new Set<string>();
+
+  constructor(private readonly max = 500_000) {}
+
+  get(k: string): string | undefined {
+    const p = this.map.get(k);
+    return p && !this.mergedAway.has(p) ? p : undefined;
+  }
+  set(k: string, personId: string) {
+    this.map.set(k, personId);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+  merged(personId: string) {
+    this.mergedAway.add(personId);
+  }
+  /** Drop everything (after erasing a person, say). */
+  clear() {
+    this.map.clear();
+    this.mergedAway.clear();
+  }
+}
+
+/** The person a brand-new distinct id gets: deterministic, so concurrent writers agree. */
+export const newPersonId = (projectId: string, distinctId: string) => uuidFromName(projectId, "person", distinctId);
+
+interface Link {
+  projectId: string;
+  /** The id the event is sent as (the known user id). */
+  target: string;
+  /** The id to fold into it ($anon_distinct_id or the alias). */
+  source: string;
+  mergeIdentified: boolean;
+}
+
+function identityLink(row: IngestRow): Link | null {
+  if (row.event === "$identify") {
+    const anon = row.properties.$anon_distinct_id;
+    if (typeof anon === "string" && anon && anon !== row.distinctId) {
+      return { projectId: row.projectId, target: row.distinctId, source: anon, mergeIdentified: false };
+    }
+  } else if (row.event === "$create_alias") {
+    const alias = row.properties.alias;
+    if (typeof alias === "string" && alias && alias !== row.distinctId) {
+      return { projectId: row.projectId, target: row.distinctId, source: alias, mergeIdentified: false };
+    }
+  }
+  return null;
+}
+
+const INITIAL_FIELDS: Array<[string, keyof IngestRow["fields"]]> = [
+  ["$initial_referrer", "referrer"],
+  ["$initial_referring_domain", "referringDomain"],
+  ["$initial_current_url", "url"],
+  ["$initial_pathname", "pathname"],
+  ["$initial_utm_source", "utmSource"],
+  ["$initial_utm_medium", "utmMedium"],
+  ["$initial_utm_campaign", "utmCampaign"],
+  ["$initial_utm_term", "utmTerm"],
+  ["$initial_utm_content", "utmContent"],
+  ["$initial_device_type", "device"],
+  ["$initial_browser", "browser"],
+  ["$initial_os", "os"],
+  ["$initial_geoip_country_code", "country"],
+];
+
+/** First-touch attribution, applied with $set_once semantics (the first value ever seen stays). */
+export function initialAttribution(row: IngestRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [prop, field] of INITIAL_FIELDS) {
+    const v = row.fields[field];
+    if (v !== null && v !== undefined) out[prop] = v;
+  }
+  return out;
+}
+
+/**
+ * Resolves every row's person inside the writer's transaction: looks up distinct ids, applies
+ * identify/alias links in event order (merging an anonymous person into the identified one),
+ * creates persons for new ids, and applies $set / $set_once / first-touch attribution.
+ * Returns the person id per row, and what to remember once the transaction has committed.
+ */
+export async function resolvePersons(
+  client: pg.PoolClient,
+  rows: IngestRow[],
+  cache: PersonCache,
+): Promise<{ personIds: string[]; commit(): void }> {
+  const mergedAway: string[] = [];
+  const known = new Map<string, string>();
+  const wanted = new Map<string, [string, string]>();
+  const want = (p: string, d: string) => {
+    const k = key(p, d);
+    const hit = cache.get(k);
+    if (hit) known.set(k, hit);
+    else wanted.set(k, [p, d]);
+  };
+  for (const row of rows) {
+    want(row.projectId, row.distinctId);
+    const link = identityLink(row);
+    if (link) want(link.projectId, link.source);
+  }
+  if (wanted.size) {
+    const pairs = [...wanted.values()];
+    const { rows: found } = await client.query(
+      `select project_id, distinct_id, person_id from person_distinct_ids
+        where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    for (const r of found) known.set(key(r.project_id, r.distinct_id), r.person_id);
+  }
+
+  const created = new Map<string, { projectId: string; distinctIds: string[] }>();
+  const identified = new Set<string>();
+  const ensure = (projectId: string, distinctId: string): string => {
+    const k = key(projectId, distinctId);
+    let person = known.get(k);
+    if (!person) {
+      person = newPersonId(projectId, distinctId);
+      known.set(k, person);
+      const c = created.get(person) ?? { projectId, distinctIds: [] };
+      c.distinctIds.push(distinctId);
+      created.set(person, c);
+    }
+    return person;
+  };
+  const attach = (projectId: string, distinctId: string, person: string) => {
+    known.set(key(projectId, distinctId), person);
+    const c = created.get(person) ?? { projectId, distinctIds: [] };
+    c.distinctIds.push(distinctId);
+    created.set(person, c);
+  };
+
+  for (const row of rows) {
+    const link = identityLink(row);
+    if (!link) continue;
+    const { projectId, target, source } = link;
+    const pt = known.get(key(projectId, target));
+    const ps = known.get(key(projectId, source));
+    if (!pt && !ps) {
+      const person = ensure(projectId, source);
+      attach(projectId, target, person);
+      identified.add(person);
+    } else if (!pt && ps) {
+      attach(projectId, target, ps);
+      identified.add(ps);
+    } else if (pt && !ps) {
+      attach(projectId, source, pt);
+      identified.add(pt);
+    } else if (pt && ps && pt !== ps) {
+      const survivor = await mergePersons(client, projectId, ps, pt, link.mergeIdentified, created);
+      if (survivor) {
+        const gone = survivor === pt ? ps : pt;
+        for (const [k, v] of known) if (v === gone) known.set(k, survivor);
+        mergedAway.push(gone);
+        identified.add(survivor);
+      } else identified.add(pt);
+    } else if (pt) identified.add(pt);
+  }
+
+  const personIds = rows.map((row) => ensure(row.projectId, row.distinctId));
+
+  if (created.size) {
+    const ids = [...created.keys()];
+    await client.query(
+      `insert into persons (id, project_id) select * from unnest($1::uuid[], $2::uuid[]) on conflict (id) do nothing`,
+      [ids, ids.map((id) => created.get(id)!.projectId)],
+    );
+    const links = [...created.entries()].flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const));
+    const { rows: inserted } = await client.query(
+      `insert into person_distinct_ids (project_id, distinct_id, person_id)
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing returning distinct_id`,
+      [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
+    );
+    if (inserted.length < links.length) {
+      // Another writer linked some of these ids first: use its person for them.
+      const { rows: actual } = await client.query(
+        `select project_id, distinct_id, person_id from person_distinct_ids
+          where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
+        [links.map((l) => l[0]), links.map((l) => l[1])],
+      );
+      const actualMap = new Map(actual.map((r) => [key(r.project_id, r.distinct_id), r.person_id as string]));
+      rows.forEach((row, i) => {
+        personIds[i] = actualMap.get(key(row.projectId, row.distinctId)) ?? personIds[i]!;
+      });
+    }
+  }
+  await applyPersonProperties(client, rows, personIds, created, identified);
+  return {
+    personIds,
+    commit() {
+      mergedAway.forEach((p) => cache.merged(p));
+      rows.forEach((row, i) => cache.set(key(row.projectId, row.distinctId), personIds[i]!));
+    },
+  };
+}
+
+async function applyPersonProperties(
+  client: pg.PoolClient,
+  rows: IngestRow[],
+  personIds: string[],
+  created: Map<string, unknown>,
+  identified: Set<string>,
+) {
+  const agg = new Map<string, { set: Record<string, unknown>; setOnce: Record<string, unknown> }>();
+  rows.forEach((row, i) => {
+    const person = personIds[i]!;
+    const isNew = created.has(person);
+    if (!row.set && !row.setOnce && !isNew && !identified.has(person)) return;
+    const a = agg.get(person) ?? { set: {}, setOnce: {} };
+    if (isNew) for (const [k, v] of Object.entries(initialAttribution(row))) if (!(k in a.setOnce)) a.setOnce[k] = v;
+    if (row.setOnce) for (const [k, v] of Object.entries(row.setOnce)) if (!(k in a.setOnce)) a.setOnce[k] = v;
+    if (row.set) Object.assign(a.set, row.set);
+    agg.set(person, a);
+  });
+  for (const p of identified) if (!agg.has(p)) agg.set(p, { set: {}, setOnce: {} });
+  if (!agg.size) return;
+  const ids = [...agg.keys()];
+  await client.query(
+    `update persons p
+        set properties = (u.set_once || p.properties) || u.set,
+            is_identified = p.is_identified or u.identified,
+            updated_at = now()
+       from (select * from unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::bool[]) as t(id, set, set_once, identified)) u
+      where p.id = u.id`,
+    [
+      ids,
+      ids.map((id) => JSON.stringify(agg.get(id)!.set)),
+      ids.map((id) => JSON.stringify(agg.get(id)!.setOnce)),
+      ids.map((id) => identified.has(id)),
+    ],
+  );
+}
+
+/**
+ * Folds person `from` into `to`: its distinct ids, properties (where `to` has none) and events
+ * move over, and a merge record lets anything still holding the old id resolve it. An already
+ * identified person is never merged into another (two known users must stay apart).
+ * Returns the surviving person, or null when nothing was merged.
+ */
+async function mergePersons(
+  client: pg.PoolClient,
+  projectId: string,
+  from: string,
+  to: string,
+  mergeIdentified: boolean,
+  created: Map<string, { projectId: string; distinctIds: string[] }>,
+): Promise<string | null> {
+  // A person created in this very batch is not in the database yet: fold it by re-pointing ids.
+  const fold = (gone: string, survivor: string) => {
+    const into = created.get(survivor) ?? { projectId, distinctIds: [] };
+    into.distinctIds.push(...created.get(gone)!.distinctIds);
+    created.set(survivor, into);
+    created.delete(gone);
+    return survivor;
+  };
+  if (created.has(from)) return fold(from, to);
+  const { rows } = await client.query(`select is_identified from persons where id = $1`, [from]);
+  if (rows[0]?.is_identified && !mergeIdentified) return null;
+  if (created.has(to)) return fold(to, from);
+  await client.query(`update person_distinct_ids set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
+  await client.query(
+    `update persons t set properties = f.properties || t.properties, is_identified = true, updated_at = now()
+       from persons f where f.id = $1 and t.id = $2`,
+    [from, to],
+  );
+  await client.query(`update person_merges set to_person_id = $3 where project_id = $1 and to_person_id = $2`, [projectId, from, to]);
+  await client.query(
+    `insert into person_merges (project_id, from_person_id, to_person_id) values ($1, $2, $3)
+     on conflict (project_id, from_person_id) do update set to_person_id = excluded.to_person_id, merged_at = now()`,
+    [projectId, from, to],
+  );
+  await client.query(`update events set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
+  await client.query(`delete from persons where id = $1`, [from]);
+  return to;
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import type { CapturedEvent } from "./captured-event";
+import { limits } from "./limits";
+import { cleanString, PropertyProblem, sanitizeProperties } from "./sanitize";
+import { eventUuid } from "./uuid";
+
+/** One event as the formats hand it over: PostHog's shape, which native capture shares. */
+export const wireEventSchema = z.object({
+  event: z.string().min(1, "is required").max(limits.maxEventNameLength, `longer than ${limits.maxEventNameLength} characters`),
+  distinct_id: z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .pipe(z.string().min(1, "is required").max(limits.maxDistinctIdLength, `longer than ${limits.maxDistinctIdLength} characters`)),
+  timestamp: z.union([z.string(), z.number()]).optional().nullable(),
+  offset: z.number().optional().nullable(),
+  uuid: z.string().max(200).optional().nullable(),
+  properties: z.unknown().optional(),
+  $set: z.unknown().optional(),
+  $set_once: z.unknown().optional(),
+});
+
+export type WireEvent = z.input<typeof wireEventSchema>;
+
+export interface Problem {
+  index: number;
+  field: string;
+  problem: string;
+}
+
+export interface RequestFacts {
+  projectId: string;
+  receivedAt: number;
+  sentAt: number | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function parseTime(v: string | number): number | null {
+  const ms = typeof v === "number" ? (v < 1e11 ? v * 1000 : v) : Date.parse(v);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Turns one wire event into a CapturedEvent, or says precisely what is wrong with it.
+ * Time: with `sent_at`, the client's clock skew is removed (now - (sent_at - timestamp)), as
+ * PostHog does; `offset` means "this many ms ago"; future times beyond the limit are clamped to
+ * now (recorded in `$timestamp_clamped`), times older than the limit are rejected.
+ */
+export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts): CapturedEvent | Problem {
+  const parsed = wireEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { index, field: issue.path.join(".") || "event", problem: issue.path.length ? issue.message : "must be an object" };
+  }
+  const w = parsed.data;
+  let props: Record<string, unknown>;
+  let set: Record<string, unknown> | undefined;
+  let setOnce: Record<string, unknown> | undefined;
+  try {
+    props = sanitizeProperties(w.properties, "properties").value;
+    set = w.$set !== undefined ? sanitizeProperties(w.$set, "$set").value : undefined;
+    setOnce = w.$set_once !== undefined ? sanitizeProperties(w.$set_once, "$set_once").value : undefined;
+  } catch (err) {
+    if (err instanceof PropertyProblem) return { index, field: err.field, problem: err.message };
+    throw err;
+  }
+  // PostHog clients also send person updates inside properties.
+  if (props.$set && typeof props.$set === "object" && !Array.isArray(props.$set)) {
+    set = { ...(props.$set as Record<string, unknown>), ...set };
+    delete props.$set;
+  }
+  if (props.$set_once && typeof props.$set_once === "object" && !Array.isArray(props.$set_once)) {
+    setOnce = { ...(props.$set_once as Record<string, unknown>), ...setOnce };
+    delete props.$set_once;
+  }
+  const size = JSON.stringify(props).length + (set ? JSON.stringify(set).length : 0) + (setOnce ? JSON.stringify(setOnce).length : 0);
+  if (size > limits.maxPropertiesBytes) {
+    return { index, field: "properties", problem: `larger than ${limits.maxPropertiesBytes} bytes (${size})` };
+  }
+
+  let ms = facts.receivedAt;
+  if (w.timestamp !== undefined && w.timestamp !== null) {
+    const t = parseTime(w.timestamp);
+    if (t === null) return { index, field: "timestamp", problem: "is not an ISO-8601 date or epoch number" };
+    ms = facts.sentAt !== null ? facts.receivedAt - (facts.sentAt - t) : t;
+  } else if (typeof w.offset === "number") {
+    ms = facts.receivedAt - w.offset;
+  }
+  if (ms < facts.receivedAt - limits.maxPastMs) {
+    return { index, field: "timestamp", problem: "is more than 365 days in the past" };
+  }
+  if (ms > facts.receivedAt + limits.maxFutureMs) {
+    props.$timestamp_clamped = new Date(ms).toISOString();
+    ms = facts.receivedAt;
+  }
+
+  return {
+    uuid: eventUuid(facts.projectId, w.uuid ?? undefined, ms),
+    event: cleanString(w.event),
+    distinctId: cleanString(w.distinct_id),
+    timestamp: new Date(ms),
+    properties: props,
+    set,
+    setOnce,
+    ip: facts.ip,
+    userAgent: facts.userAgent,
+  };
+}
+
+export function isProblem(x: CapturedEvent | Problem): x is Problem {
+  return (x as Problem).problem !== undefined;
+}

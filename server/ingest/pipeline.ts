@@ -1,0 +1,115 @@
+import type { CapturedEvent } from "./captured-event";
+import { CaptureError } from "./capture-error";
+import { validateDomainEvent } from "./domain-events";
+import { cookielessDistinctId, dailySalt, isDoNotTrack } from "./enrich/cookieless";
+import { enrich } from "./enrich/enrich";
+import type { IngestRow } from "./ingest-row";
+import { isProblem, normalizeEvent, type Problem } from "./normalize";
+import type { ParsedCapture } from "./parse/types";
+import type { CaptureProject, ProjectKeyCache } from "./project-keys";
+import type { EventRateLimiter } from "./rate-limit";
+import type { SessionTracker } from "./sessions";
+import type { IngestWriter } from "./writer";
+
+export interface CaptureRequest {
+  parsed: ParsedCapture;
+  /** Key from the Authorization header (Bearer, or Segment's Basic user), when the body has none. */
+  headerKey: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface CaptureResult {
+  accepted: number;
+  errors: Problem[];
+  spooled: boolean;
+  /** The browser sent Do-Not-Track and the project respects it: nothing was stored. */
+  dnt?: boolean;
+}
+
+function revenueOf(props: Record<string, unknown>): number | null {
+  const v = props.revenue ?? props.$revenue;
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  return Number.isFinite(n) && Math.abs(n) < 1e14 ? Math.round(n * 10_000) / 10_000 : null;
+}
+
+/**
+ * parse -> authenticate -> rate limit -> validate each event -> enrich -> write. Mixed batches
+ * keep their valid events (policy documented in docs/api/capture.md): the answer lists the
+ * problems and how many were stored.
+ */
+export class CapturePipeline {
+  constructor(
+    private readonly keys: ProjectKeyCache,
+    private readonly limiter: EventRateLimiter,
+    private readonly sessions: SessionTracker,
+    private readonly writer: IngestWriter,
+    private readonly cookielessSecret: string,
+  ) {}
+
+  async capture(req: CaptureRequest): Promise<CaptureResult> {
+    const key = req.parsed.apiKey ?? req.headerKey;
+    const project = await this.keys.resolve(key);
+    this.limiter.take(key!, project.rateLimitPerSec, req.parsed.items.length);
+    if (project.respectDnt && isDoNotTrack(req.headers)) return { accepted: 0, errors: [], spooled: false, dnt: true };
+
+    const receivedAt = Date.now();
+    let sentAt: number | null = null;
+    if (req.parsed.sentAt !== null) {
+      const t = typeof req.parsed.sentAt === "number" ? req.parsed.sentAt : Date.parse(req.parsed.sentAt);
+      if (!Number.isFinite(t)) throw new CaptureError(400, "sent_at", "is not an ISO-8601 date or epoch number");
+      sentAt = t;
+    }
+
+    const errors: Problem[] = [];
+    const rows: IngestRow[] = [];
+    req.parsed.items.forEach((item, index) => {
+      if (item && typeof item === "object" && "problem" in (item as object)) {
+        errors.push(item as Problem);
+        return;
+      }
+      const ctx = req.parsed.contexts?.[index];
+      const ev = normalizeEvent(item, index, {
+        projectId: project.id,
+        receivedAt,
+        sentAt,
+        ip: ctx?.ip ?? req.ip,
+        userAgent: ctx?.userAgent ?? req.userAgent,
+      });
+      if (isProblem(ev)) return errors.push(ev);
+      if (project.strictEvents) {
+        const problems = validateDomainEvent(ev.event, ev.properties);
+        if (problems.length) return errors.push(...problems.map((p) => ({ index, field: `properties.${p.field}`, problem: p.problem })));
+      }
+      rows.push(this.toRow(ev, project));
+    });
+
+    const outcome = await this.writer.submit(rows);
+    return { accepted: rows.length, errors, spooled: outcome.spooled };
+  }
+
+  private toRow(ev: CapturedEvent, project: CaptureProject): IngestRow {
+    if (project.cookieless) {
+      const day = ev.timestamp.toISOString().slice(0, 10);
+      const host = typeof ev.properties.$host === "string" ? ev.properties.$host : null;
+      ev.distinctId = cookielessDistinctId({ projectId: project.id, ip: ev.ip, userAgent: ev.userAgent, host, day, salt: dailySalt(this.cookielessSecret, day) });
+    }
+    const fields = enrich(ev, { ipMode: project.cookieless ? "drop" : project.ipMode });
+    const ms = ev.timestamp.getTime();
+    const clientSession = ev.properties.$session_id;
+    return {
+      projectId: project.id,
+      uuid: ev.uuid,
+      event: ev.event,
+      ts: ms,
+      distinctId: ev.distinctId,
+      sessionId: typeof clientSession === "string" && clientSession ? clientSession.slice(0, 200) : this.sessions.sessionFor(project.id, ev.distinctId, ms),
+      fields,
+      revenue: revenueOf(ev.properties),
+      properties: ev.properties,
+      set: ev.set,
+      setOnce: ev.setOnce,
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import express, { type Request, type Response } from "express";
+import type { Logger } from "../logger";
+import { captureError } from "../monitoring/sentry";
+import { decodeBody, readBody } from "./body";
+import { CaptureError } from "./capture-error";
+import { parsePosthog } from "./parse/posthog";
+import { parseSegment } from "./parse/segment";
+import type { ParsedCapture } from "./parse/types";
+import type { CapturePipeline } from "./pipeline";
+
+const POSTHOG_PATHS = ["/api/capture", "/capture", "/batch", "/e", "/i/v0/e", "/track", "/engage"];
+const SEGMENT_TYPES = ["track", "identify", "page", "screen", "group", "alias", "batch", "import"];
+
+function headerKey(req: Request): { bearer: string | null; basicUser: string | null } {
+  const auth = req.headers.authorization ?? "";
+  const [scheme, value] = auth.split(" ", 2) as [string, string | undefined];
+  if (/^bearer$/i.test(scheme) && value) return { bearer: value.trim(), basicUser: null };
+  if (/^basic$/i.test(scheme) && value) {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    return { bearer: null, basicUser: decoded.split(":")[0] || null };
+  }
+  return { bearer: null, basicUser: null };
+}
+
+function cors(req: Request, res: Response) {
+  res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+  res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, Authorization");
+  res.setHeader("Access-Control-Max-Age", "86400");
+}
+
+/** Capture endpoints: native and PostHog-compatible paths, and Segment's /v1/*. */
+export function captureRoutes(pipeline: CapturePipeline, logger: Logger): express.Router {
+  const router = express.Router();
+
+  const handle = (parse: (body: unknown, req: Request) => ParsedCapture, keyFrom: "bearer" | "basic") =>
+    async (req: Request, res: Response) => {
+      cors(req, res);
+      try {
+        const raw = await readBody(req);
+        const query = new URLSearchParams(req.url.split("?")[1] ?? "");
+        const body = decodeBody(raw, req.headers["content-type"], req.headers["content-encoding"] as string | undefined, query);
+        const parsed = parse(body, req);
+        const keys = headerKey(req);
+        const result = await pipeline.capture({
+          parsed,
+          headerKey: keyFrom === "basic" ? (keys.basicUser ?? keys.bearer) : (keys.bearer ?? keys.basicUser),
+          ip: req.ip ?? null,
+          userAgent: req.headers["user-agent"] ?? null,
+          headers: req.headers,
+        });
+        if (result.errors.length) {
+          res.status(400).json({ status: 0, accepted: result.accepted, errors: result.errors });
+        } else {
+          res.status(200).json({ status: 1, success: true, accepted: result.accepted, ...(result.dnt ? { dnt: true } : {}) });
+        }
+      } catch (err) {
+        if (err instanceof CaptureError) {
+          if (err.retryAfterSeconds) res.setHeader("Retry-After", String(err.retryAfterSeconds));
+          res.status(err.status).json({ status: 0, accepted: 0, errors: [{ index: null, field: err.field, problem: err.problem }] });
+          return;
+        }
+        logger.error({ err, path: req.path }, "capture failed");
+        captureError(err, { kind: "capture", path: req.path });
+        if (!res.headersSent) res.status(500).json({ status: 0, error: "Internal error; the events were not stored, retry" });
+      }
+    };
+
+  const posthog = handle((body) => parsePosthog(body), "bearer");
+  for (const p of POSTHOG_PATHS) {
+    router.options([p, p + "/"], (req, res) => (cors(req, res), res.status(204).end()));
+    router.post([p, p + "/"], posthog);
+  }
+  for (const t of SEGMENT_TYPES) {
+    router.options([`/v1/${t}`], (req, res) => (cors(req, res), res.status(204).end()));
+    router.post(`/v1/${t}`, handle((body) => parseSegment(body, t), "basic"));
+  }
+  // posthog-js asks for flags on load; Foresight's flags arrive with the experiments work.
+  router.all(["/decide", "/decide/", "/flags", "/flags/"], (req, res) => {
+    cors(req, res);
+    if (req.method === "OPTIONS") return res.status(204).end();
+    req.resume();
+    res.json({ featureFlags: {}, featureFlagPayloads: {}, errorsWhileComputingFlags: false, sessionRecording: false, flags: {} });
+  });
+  return router;
+}
