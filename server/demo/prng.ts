@@ -95,7 +95,14 @@ export class Rng {
   }
 
   weighted<T>(items: readonly T[], weightOf: (item: T) => number): T {
-    return items[this.weightedIndex(items.map(weightOf))] as T;
+    let total = 0;
+    for (const item of items) total += weightOf(item);
+    let r = this.next() * total;
+    for (const item of items) {
+      r -= weightOf(item);
+      if (r < 0) return item;
+    }
+    return items[items.length - 1] as T;
   }
 
   /** Standard normal (Box-Muller, one value per call so the stream stays easy to reason about). */

@@ -149,17 +149,17 @@ export function daysOutFactor(daysOut: number): number {
 }
 
 /** Weekday of departure (0 = Sunday): Fridays and Sundays dear, Tuesdays and Wednesdays cheap. */
-export const departWeekdayFactor: readonly number[] = [1.12, 1, 0.92, 0.92, 1, 1.12, 0.97];
+export const departWeekdayFactor: readonly number[] = [1.08, 1, 0.94, 0.94, 1, 1.08, 0.97];
 
 /** Season of departure: summer and Christmas peaks, quiet late winter and November. */
 export function seasonFactor(depart: Date): number {
   const m = depart.getUTCMonth() + 1;
   const d = depart.getUTCDate();
-  if ((m === 12 && d >= 18) || (m === 1 && d <= 3)) return 1.3;
-  if (m === 7 || m === 8) return 1.25;
-  if (m === 6) return 1.12;
-  if (m === 4) return 1.08;
-  if (m === 1 || m === 2 || m === 11) return 0.88;
+  if ((m === 12 && d >= 18) || (m === 1 && d <= 3)) return 1.25;
+  if (m === 7 || m === 8) return 1.18;
+  if (m === 6) return 1.08;
+  if (m === 4) return 1.05;
+  if (m === 1 || m === 2 || m === 11) return 0.9;
   if (m === 12) return 0.95;
   return 1;
 }

@@ -66,7 +66,7 @@ export function drawSearch(rng: Rng, person: Person, ms: number, previous?: Sear
     cabin = previous.cabin;
   } else {
     [origin, destination] = pickLeg(rng, person);
-    daysOut = Math.min(330, Math.round(rng.lognormal(30, 1)));
+    daysOut = Math.min(330, Math.round(rng.lognormal(35, 0.9)));
     passengers = weightedPick(rng, passengerWeights);
     cabin = weightedPick(rng, cabinWeights);
   }
@@ -94,7 +94,7 @@ export function drawSearch(rng: Rng, person: Person, ms: number, previous?: Sear
   }
 
   const market = marketPrice(route, cabin, new Date(departMs), daysOut);
-  const cheapest = round2(market * rng.lognormal(1, 0.08));
+  const cheapest = round2(market * rng.lognormal(1, 0.07));
   const avg = round2(cheapest * rng.uniform(1.18, 1.5));
   const max = round2(avg * rng.uniform(1.3, 2.1));
   const resultsCount = 3 + rng.poisson(8 + route.popularity * 3);

