@@ -9,6 +9,11 @@ export interface Deps {
   db: Database;
   logger: Logger;
   loginLimiter: LoginLimiter;
+  /**
+   * Called after a person is erased, so in-memory caches can forget them (the capture writer's
+   * distinct id -> person cache). The process that owns the capture service sets it.
+   */
+  onPersonErased?: () => void;
 }
 
 export function createDeps(config: Config, db: Database, logger: Logger): Deps {

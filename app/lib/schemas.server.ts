@@ -12,3 +12,4 @@ export {
   updateUserInput,
 } from "../../server/auth/schemas";
 export { taskNameSchema } from "../../server/jobs/catalog";
+export { findPersonInput, personRefInput, projectSettingsInput, settingsBounds } from "../../server/privacy/schemas";

@@ -212,6 +212,13 @@ export class DemoRun implements Iterable<NativeCaptureEvent>, AsyncIterable<Nati
       const d = new Date(dayStart);
       const factor = (weekdayVisits[d.getUTCDay()] as number) * (monthVisits[d.getUTCMonth()] as number);
 
+      if (spike && g === Math.floor((spike.sendMs - o.startMs) / DAY)) {
+        for (const p of active) {
+          if (p.churn !== "none" || !p.identified || !rng.chance(0.55)) continue;
+          visit(p, spike.sendMs + Math.round(Math.min(10 * HOUR, rng.exponential(2 * HOUR))), "newsletter", "flash-sale");
+        }
+      }
+
       for (const p of active) {
         const k = rng.poisson(p.visitRate * factor);
         if (k === 0) continue;
@@ -219,13 +226,6 @@ export class DemoRun implements Iterable<NativeCaptureEvent>, AsyncIterable<Nati
         for (const s of starts) {
           if (p.churn !== "none") break;
           visit(p, s, returningChannel(rng, p));
-        }
-      }
-
-      if (spike && g === Math.floor((spike.sendMs - o.startMs) / DAY)) {
-        for (const p of active) {
-          if (p.churn !== "none" || !p.identified || !rng.chance(0.55)) continue;
-          visit(p, spike.sendMs + Math.round(rng.exponential(2 * HOUR)), "newsletter", "flash-sale");
         }
       }
 

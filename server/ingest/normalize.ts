@@ -6,9 +6,9 @@ import { eventUuid } from "./uuid";
 
 /** One event as the formats hand it over: PostHog's shape, which native capture shares. */
 export const wireEventSchema = z.object({
-  event: z.string().min(1, "is required").max(limits.maxEventNameLength, `longer than ${limits.maxEventNameLength} characters`),
+  event: z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") }).min(1, "is required").max(limits.maxEventNameLength, `longer than ${limits.maxEventNameLength} characters`),
   distinct_id: z
-    .union([z.string(), z.number()])
+    .union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? "is required" : "must be a string or number") })
     .transform((v) => String(v))
     .pipe(z.string().min(1, "is required").max(limits.maxDistinctIdLength, `longer than ${limits.maxDistinctIdLength} characters`)),
   timestamp: z.union([z.string(), z.number()]).optional().nullable(),
@@ -47,6 +47,10 @@ function parseTime(v: string | number): number | null {
  * now (recorded in `$timestamp_clamped`), times older than the limit are rejected.
  */
 export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts): CapturedEvent | Problem {
+  // posthog-js sends the distinct id inside properties.
+  const rec = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  const inner = rec?.properties && typeof rec.properties === "object" ? (rec.properties as Record<string, unknown>) : null;
+  if (rec && rec.distinct_id === undefined && inner && inner.distinct_id !== undefined) raw = { ...rec, distinct_id: inner.distinct_id };
   const parsed = wireEventSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

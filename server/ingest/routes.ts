@@ -77,6 +77,10 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
     router.post(`/v1/${t}`, handle((body) => parseSegment(body, t), "basic"));
   }
   // posthog-js asks for flags on load; Foresight's flags arrive with the experiments work.
+  router.get("/array/:key/config", (req, res) => {
+    cors(req, res);
+    res.json({ token: req.params.key, supportedCompression: ["gzip-js", "base64"], sessionRecording: false, heatmaps: false, surveys: false });
+  });
   router.all(["/decide", "/decide/", "/flags", "/flags/"], (req, res) => {
     cors(req, res);
     if (req.method === "OPTIONS") return res.status(204).end();

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** graphile-worker adds `_cron: { ts, backfilled }` to the payload of the jobs its crontab schedules. */
+const cronStamp = { _cron: z.object({ ts: z.unknown(), backfilled: z.boolean() }).partial().optional() };
+
 /**
  * Every background task Foresight knows, with the payload it takes. The worker's registry
  * (workers/tasks) must implement exactly these; the web side enqueues by these names.
@@ -8,6 +11,16 @@ export const taskCatalog = {
   purge_expired_sessions: {
     description: "Delete expired login sessions and job history older than the retention period",
     payload: z.object({ jobHistoryDays: z.number().int().min(1).max(3650).default(30) }).strict(),
+    manual: true,
+  },
+  maintain_event_partitions: {
+    description: "Create the monthly event partitions ahead of time (and back to the longest retention)",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
+  apply_retention: {
+    description: "Delete events and event ids older than each project's retention period",
+    payload: z.object(cronStamp).strict(),
     manual: true,
   },
 } as const;

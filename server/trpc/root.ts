@@ -3,6 +3,8 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { jobsRouter } from "./routers/jobs";
+import { privacyRouter } from "./routers/privacy";
+import { projectSettingsRouter } from "./routers/project-settings";
 import { projectsRouter } from "./routers/projects";
 import { systemRouter } from "./routers/system";
 import { usersRouter } from "./routers/users";
@@ -15,6 +17,8 @@ export const appRouter = router({
   jobs: jobsRouter,
   audit: auditRouter,
   system: systemRouter,
+  privacy: privacyRouter,
+  projectSettings: projectSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

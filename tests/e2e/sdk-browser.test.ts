@@ -266,7 +266,6 @@ describe("browser SDK", () => {
     await settle();
     expect(named("k-vitals", "$web_vitals")).toHaveLength(1);
     const p = vitals.properties;
-    console.log("VITALS", JSON.stringify(p), JSON.stringify(site.received.filter((r) => r.body.api_key === "k-vitals").map((r) => [r.fetchMode, r.body.batch.map((e) => e.event)])));
     expect(p).toMatchObject({ $pathname: "/vitals", $current_url: `${base}/vitals?key=k-vitals` });
     for (const metric of ["LCP", "INP", "FCP", "TTFB"]) expect(p[`$web_vitals_${metric}_value`], metric).toBeGreaterThan(0);
     expect(p.$web_vitals_INP_value).toBeGreaterThanOrEqual(100);

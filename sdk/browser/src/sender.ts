@@ -9,10 +9,9 @@ export interface SenderOptions {
   batchSize: number;
   maxAttempts: number;
   warn: (message: string) => void;
+  retryBaseMs?: number;
+  retryCapMs?: number;
 }
-
-const RETRY_BASE_MS = 1000;
-const RETRY_CAP_MS = 60_000;
 
 /**
  * Drains the queue one request at a time. Events leave the queue only once the server answered
@@ -76,7 +75,7 @@ export class Sender {
       this.o.warn("sending keeps failing; events stay queued for the next page load");
       return;
     }
-    const delay = afterMs ?? backoffMs(this.failures - 1, RETRY_BASE_MS, RETRY_CAP_MS);
+    const delay = afterMs ?? backoffMs(this.failures - 1, this.o.retryBaseMs ?? 1000, this.o.retryCapMs ?? 60_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.send();

