@@ -32,6 +32,8 @@ interface Received {
 /** A stand-in for the Foresight server: the test page, the bundle, and a recording /api/capture. */
 function startSite() {
   const received: Received[] = [];
+  /** Capture requests answered 503 so far, per write key; `fail-N-` keys fail their first N. */
+  const failed = new Map<string, number>();
   let snippet = "";
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
@@ -39,6 +41,12 @@ function startSite() {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Received["body"];
+      const failures = Number(/^fail-(\d+)-/.exec(body.api_key)?.[1] ?? 0);
+      if ((failed.get(body.api_key) ?? 0) < failures) {
+        failed.set(body.api_key, (failed.get(body.api_key) ?? 0) + 1);
+        res.writeHead(503, { "access-control-allow-origin": "*" });
+        return res.end();
+      }
       received.push({ contentType: req.headers["content-type"] ?? "", fetchMode: String(req.headers["sec-fetch-mode"]), body });
       res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
       return res.end(JSON.stringify({ status: 1, accepted: body.batch.length }));
@@ -65,6 +73,7 @@ function testPage(snippet: string, q: URLSearchParams): string {
   const options = {
     flushIntervalMs: Number(q.get("interval") ?? 100),
     requireConsent: q.get("consent") === "required",
+    persistence: q.get("persistence") ?? undefined,
   };
   return `<!doctype html>
 <html><head><title>Shop</title>
@@ -243,6 +252,30 @@ describe("browser SDK", () => {
     const sent = named("k-reload", "queued_before_reload");
     expect(sent.map((e) => e.uuid)).toEqual([queued[1]!.uuid]);
     expect(named("k-reload", "$pageview").filter((e) => e.uuid === queued[0]!.uuid)).toHaveLength(1);
+  });
+
+  it("retries after server errors with the same uuids", async () => {
+    const { page } = await openPage("?key=fail-2-k");
+    const queuedUuid = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.includes("queue"))!;
+      return (JSON.parse(localStorage.getItem(key)!) as { events: { uuid: string }[] }).events[0]!.uuid;
+    });
+    const pv = await waitForEvent("fail-2-k", "pageview after two 503s", (e) => e.event === "$pageview");
+    expect(pv.uuid).toBe(queuedUuid);
+    expect(named("fail-2-k", "$pageview")).toHaveLength(1);
+  });
+
+  it("keeps identity in a first-party cookie with persistence: cookie", async () => {
+    const { page } = await openPage("?key=k-cookie&persistence=cookie");
+    const first = await waitForEvent("k-cookie", "pageview", (e) => e.event === "$pageview");
+    const cookies = await page.context().cookies();
+    const person = cookies.find((c) => c.name === "fs_k-cookie_person");
+    expect(person?.sameSite).toBe("Lax");
+    expect(decodeURIComponent(person!.value)).toContain(first.distinct_id);
+    await page.evaluate(() => localStorage.removeItem(Object.keys(localStorage).find((k) => k.includes("person")) ?? "none"));
+    await page.reload();
+    await waitFor(async () => named("k-cookie", "$pageview").length === 2, "pageview after reload");
+    expect(named("k-cookie", "$pageview")[1]!.distinct_id).toBe(first.distinct_id);
   });
 
   it("hands the queue to sendBeacon when the visitor navigates away", async () => {
