@@ -4,14 +4,14 @@ import { spawnSync } from "node:child_process";
 
 const steps = [
   ["typecheck", "tsc", ["--noEmit", "-p", "."]],
-  ["remix build", "remix", ["build"]],
+  ["build (web app and browser SDK)", "npm", ["run", "build", "--silent"]],
   ["vitest", "vitest", ["run", ...process.argv.slice(2)]],
 ];
 
 for (const [name, bin, args] of steps) {
   process.stderr.write(`\n== ${name}\n`);
   const t0 = Date.now();
-  const r = spawnSync(`node_modules/.bin/${bin}`, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
+  const r = spawnSync(bin === "npm" ? "npm" : `node_modules/.bin/${bin}`, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
   if (r.status !== 0) {
     process.stderr.write(`\nnpm test: ${name} failed (exit ${r.status ?? r.signal})\n`);
     process.exit(r.status || 1);

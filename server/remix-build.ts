@@ -15,6 +15,11 @@ function newestMtime(dir: string): number {
 
 /** Builds the Remix app when the build is missing or older than app/, so one command runs it. */
 export function ensureRemixBuild(log: (msg: string) => void): void {
+  if (!existsSync(path.join(repoRoot, "public", "sdk", "foresight.js"))) {
+    log("Building the browser SDK...");
+    const sdk = spawnSync(process.execPath, [path.join(repoRoot, "sdk", "browser", "build.mjs")], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
+    if (sdk.status !== 0) throw new Error("the browser SDK build failed (see the output above)");
+  }
   const built = existsSync(remixBuildPath) ? statSync(remixBuildPath).mtimeMs : 0;
   const sources = Math.max(newestMtime(path.join(repoRoot, "app")), statSync(path.join(repoRoot, "remix.config.js")).mtimeMs);
   if (built >= sources) return;

@@ -7,6 +7,7 @@ import { assertPortFree } from "./db/embedded";
 import { createDeps, type Deps } from "./deps";
 import { createLogger } from "./logger";
 import { firstRun, type FirstRunReport } from "./bootstrap/first-run";
+import { loadDemoOnFirstStart } from "./bootstrap/demo-data";
 import { createHttpApp, listen, type WebServer } from "./http";
 import { ensureRemixBuild } from "./remix-build";
 import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
@@ -79,8 +80,15 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       stack.push({ name: "capture writer", stop: () => capture.close() });
       web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
       stack.push({ name: "web", stop: () => web!.close() });
-    }
-    say(banner(deps, opened, web, report, opts));
+      say(banner(deps, opened, web, report, opts));
+      if (config.FORESIGHT_DEMO_DATA) {
+        const abort = new AbortController();
+        const loading = loadDemoOnFirstStart(deps, capture, { signal: abort.signal, log: say }).catch((err) => {
+          logger.error({ err }, "demo data load failed; it is retried on the next start");
+        });
+        stack.push({ name: "demo data", stop: () => (abort.abort(), loading) });
+      }
+    } else say(banner(deps, opened, web, report, opts));
   } catch (err) {
     say(`foresight: ${(err as Error).message}`);
     await shutdown(1);
@@ -103,7 +111,6 @@ function banner(deps: Deps, db: OpenedDatabase, web: WebServer | null, report: F
     if (report.project.writeKey) lines.push(`    write key  ${report.project.writeKey}`);
     if (report.project.secretKey) lines.push(`    secret key ${report.project.secretKey}`);
   }
-  if (report?.demoLoaded) lines.push("  Demo data loaded");
   lines.push("  Press Ctrl-C to stop.", "");
   return lines.join("\n");
 }

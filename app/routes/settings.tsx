@@ -14,6 +14,8 @@ const everyone = [{ to: "/settings/projects", label: "Projects" }];
 const adminOnly = [
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/users", label: "Users" },
+  { to: "/settings/privacy", label: "Privacy" },
+  { to: "/settings/persons", label: "Persons" },
   { to: "/settings/audit", label: "Audit log" },
 ];
 const account = [{ to: "/settings/account", label: "Your account" }];

@@ -3,21 +3,20 @@ import type { PrismaClient } from "../db/generated/client";
 import { findApiKey, storeApiKey } from "../auth/api-keys";
 import { generatePassword, hashPassword } from "../auth/password";
 import { createProject } from "../projects/create-project";
-import { loadDemoPlaceholder } from "./demo-placeholder";
 
 export interface FirstRunReport {
   admin: { email: string; password: string | null } | null;
   project: { name: string; writeKey: string | null; secretKey: string | null } | null;
-  demoLoaded: boolean;
 }
 
 /**
- * Makes a fresh database usable: the first admin, a default project with keys, demo data.
+ * Makes a fresh database usable: the first admin and a default project with keys (demo data is
+ * loaded after the web server is up: server/bootstrap/demo-data.ts).
  * Idempotent: on later starts it creates nothing, except keys fixed by env that are missing.
  * Generated secrets are returned so the caller can print them once.
  */
 export async function firstRun(db: PrismaClient, config: Config): Promise<FirstRunReport> {
-  const report: FirstRunReport = { admin: null, project: null, demoLoaded: false };
+  const report: FirstRunReport = { admin: null, project: null };
 
   if ((await db.user.count()) === 0) {
     const email = (config.FORESIGHT_ADMIN_EMAIL ?? "admin@foresight.local").toLowerCase();
@@ -46,13 +45,6 @@ export async function firstRun(db: PrismaClient, config: Config): Promise<FirstR
       if (key && !(await findApiKey(db, key, kind))) {
         await storeApiKey(db, { projectId: project.id, kind, name: `${kind} key from environment`, key });
       }
-    }
-  }
-
-  if (config.FORESIGHT_DEMO_DATA) {
-    report.demoLoaded = await loadDemoPlaceholder(db, project.id);
-    if (report.demoLoaded && report.project) {
-      report.project.name = (await db.project.findUniqueOrThrow({ where: { id: project.id } })).name;
     }
   }
   return report;

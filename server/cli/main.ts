@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { appVersion, ConfigError, loadConfig, type Config } from "../config";
+import { registerDemoCommand } from "./demo";
 import { registerMigrateCommands } from "./migrate";
 import { runForesight } from "../runtime";
 
@@ -45,6 +46,7 @@ program
   .action(async () => runForesight(config(), { web: false, worker: true }));
 
 registerMigrateCommands(program, config);
+registerDemoCommand(program, config);
 
 try {
   await program.parseAsync(process.argv);

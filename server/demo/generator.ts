@@ -19,9 +19,9 @@ const weekdayVisits = [1.15, 1.12, 1.02, 0.97, 0.95, 0.85, 0.9];
 /** Visits by month: January planning rush, quiet December. */
 const monthVisits = [1.2, 1.05, 1, 1, 1.05, 1.1, 1.05, 0.95, 0.9, 0.95, 0.95, 0.85];
 /** New visitors in the last day of the period relative to the first. */
-const GROWTH = 2;
+const GROWTH = 3;
 /** Share of people who already knew the site and turn up in the first two weeks. */
-const EXISTING_SHARE = 0.3;
+const EXISTING_SHARE = 0.15;
 /** No visit starts this close to the end, so no visit is cut short by it. */
 const END_MARGIN = 2 * HOUR;
 
@@ -57,15 +57,15 @@ function planAnomalies(rng: Rng, o: ResolvedDemoOptions): { outage?: DemoAnomaly
   const outageDate = dateAt(0.6 + 0.2 * rng.next());
   let spikeDate = dateAt(0.3 + 0.15 * rng.next());
   if (spikeDate === outageDate) spikeDate = dateAt(0.2);
-  const outageStart = localMidnight(o.projectTimezone, outageDate) + 9 * HOUR;
+  const outageStart = localMidnight(o.projectTimezone, outageDate) + 6 * HOUR;
   const sendMs = localMidnight(o.projectTimezone, spikeDate) + 9 * HOUR;
   return {
     outage: {
       kind: "payment_outage",
       date: outageDate,
       start: new Date(outageStart).toISOString(),
-      end: new Date(outageStart + 10 * HOUR).toISOString(),
-      description: "Payment gateway outage 09:00-19:00 project time: most payments fail with reason gateway_unavailable, bookings drop.",
+      end: new Date(outageStart + 18 * HOUR).toISOString(),
+      description: "Payment gateway outage 06:00-24:00 project time: most payments fail with reason gateway_unavailable, bookings drop.",
     },
     spike: {
       kind: "newsletter_spike",
@@ -214,7 +214,7 @@ export class DemoRun implements Iterable<NativeCaptureEvent>, AsyncIterable<Nati
 
       if (spike && g === Math.floor((spike.sendMs - o.startMs) / DAY)) {
         for (const p of active) {
-          if (p.churn !== "none" || !p.identified || !rng.chance(0.55)) continue;
+          if (p.churn !== "none" || !p.identified || !rng.chance(0.75)) continue;
           visit(p, spike.sendMs + Math.round(Math.min(10 * HOUR, rng.exponential(2 * HOUR))), "newsletter", "flash-sale");
         }
       }

@@ -76,7 +76,7 @@ export function createPerson(rng: Rng, index: number, firstSeenMs: number): Pers
     ip: randomIp(rng, country),
     channel: weightedPick(rng, channelWeights),
     variant: variantFor(anonId),
-    visitRate: Math.min(0.8, Math.max(0.02, rng.lognormal(0.25, 0.6))),
+    visitRate: Math.min(0.8, Math.max(0.02, rng.lognormal(0.3, 0.6))),
     intent: Math.min(1.8, Math.max(0.5, rng.lognormal(1, 0.25))),
     sessions: 0,
     firstSeenMs,

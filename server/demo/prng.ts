@@ -149,14 +149,20 @@ export class Rng {
 
   /** A UUIDv7 for the given time: 48-bit millisecond timestamp, version/variant bits, 74 random bits. */
   uuidv7(ms: number): string {
-    const ts = Math.floor(ms).toString(16).padStart(12, "0");
+    const t = Math.floor(ms);
+    const hi = Math.floor(t / 0x1000000); // top 24 bits of the 48
+    const lo = t % 0x1000000;
     const r1 = this.u32();
     const r2 = this.u32();
     const r3 = this.u32();
-    const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-    const randA = hex(r1 & 0xfff, 3); // 12 bits
-    const variant = hex(0x8000 | ((r1 >>> 12) & 0x3fff), 4); // 10xx + 14 bits
-    const tail = hex(r2, 8) + hex(r3 & 0xffff, 4);
-    return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${randA}-${variant}-${tail}`;
+    return (
+      HEX[(hi >>> 16) & 255]! + HEX[(hi >>> 8) & 255]! + HEX[hi & 255]! + HEX[(lo >>> 16) & 255]! + "-" +
+      HEX[(lo >>> 8) & 255]! + HEX[lo & 255]! + "-" +
+      "7" + (r1 & 0xf).toString(16) + HEX[(r1 >>> 4) & 255]! + "-" +
+      HEX[0x80 | ((r1 >>> 12) & 0x3f)]! + HEX[(r1 >>> 18) & 255]! + "-" +
+      HEX[r2 >>> 24]! + HEX[(r2 >>> 16) & 255]! + HEX[(r2 >>> 8) & 255]! + HEX[r2 & 255]! + HEX[(r3 >>> 8) & 255]! + HEX[r3 & 255]!
+    );
   }
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));

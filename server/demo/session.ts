@@ -15,7 +15,7 @@ export const funnelRates = {
   select: 0.36,
   checkout: 0.43,
   payment: { control: 0.58, test: 0.638 } satisfies Record<Variant, number>,
-  paymentFailure: { normal: 0.15, badDevice: 0.42, outage: 0.85 },
+  paymentFailure: { normal: 0.15, badDevice: 0.42, outage: 0.92 },
   retryAfterFailure: 0.45,
   cancellation: 0.06,
 };
@@ -75,6 +75,8 @@ export class SessionSim {
   private readonly landing: Landing;
   private page: Page | null = null;
   private exposed = false;
+  /** Events timed after the current instant (web vitals, errors): they must follow an identify. */
+  private ahead: Array<[number, NativeCaptureEvent]> = [];
   private readonly rng: Rng;
   private searched = false;
   private paid = false;
@@ -103,7 +105,9 @@ export class SessionSim {
     if (searching) this.searchAndBook(intent);
     else this.browse();
     if (!person.identified && rng.chance(0.03 * person.intent)) {
+      this.step(30_000);
       this.pageview("/signup", "Create your account | Travel Example");
+      this.step(45_000);
       this.identify("signup");
     }
     this.step(20_000);
@@ -144,6 +148,7 @@ export class SessionSim {
   private event(name: string, props: Record<string, unknown>, tag?: Tag, ms = this.t): NativeCaptureEvent {
     const ev = this.build(name, ms, this.props(props));
     this.env.emit(ms, ev, tag);
+    if (ms > this.t) this.ahead.push([ms, ev]);
     return ev;
   }
 
@@ -376,6 +381,7 @@ export class SessionSim {
     const { person } = this;
     person.identified = true;
     const ev = this.event("$identify", { $anon_distinct_id: person.anonId });
+    for (const [ms, later] of this.ahead) if (ms > this.t) later.distinct_id = person.userId;
     ev.$set = { email: emailOf(person), name: person.name };
     ev.$set_once = { identified_via: via, identified_on: isoDay(this.t) };
   }

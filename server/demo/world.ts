@@ -25,7 +25,7 @@ export const countries: readonly CountryInfo[] = [
   { code: "GB", weight: 30, timeZones: [["Europe/London", 1]], airports: [["LHR", 0.5], ["LGW", 0.25], ["MAN", 0.15], ["EDI", 0.1]], ipRanges: ["86.128.0.0/10", "81.2.69.0/24"] },
   { code: "US", weight: 17, timeZones: [["America/New_York", 0.65], ["America/Los_Angeles", 0.35]], airports: [["JFK", 0.45], ["BOS", 0.15], ["MIA", 0.1], ["LAX", 0.3]], ipRanges: ["73.0.0.0/8", "216.160.83.0/24"] },
   { code: "DE", weight: 12, timeZones: [["Europe/Berlin", 1]], airports: [["FRA", 0.55], ["MUC", 0.45]], ipRanges: ["91.0.0.0/10"] },
-  { code: "FR", weight: 9, timeZones: [["Europe/Paris", 1]], airports: [["CDG", 1]], ipRanges: ["90.0.0.0/9"] },
+  { code: "FR", weight: 9, timeZones: [["Europe/Paris", 1]], airports: [["CDG", 1]], ipRanges: ["86.192.0.0/11"] },
   { code: "ES", weight: 8, timeZones: [["Europe/Madrid", 1]], airports: [["MAD", 0.55], ["BCN", 0.45]], ipRanges: ["88.0.0.0/11"] },
   { code: "IT", weight: 7, timeZones: [["Europe/Rome", 1]], airports: [["FCO", 1]], ipRanges: ["79.0.0.0/10"] },
   { code: "NL", weight: 6, timeZones: [["Europe/Amsterdam", 1]], airports: [["AMS", 1]], ipRanges: ["77.160.0.0/12"] },
@@ -88,7 +88,7 @@ export const userAgents: readonly UserAgentInfo[] = [
   { id: "safari-iphone", device: "mobile", browser: "Mobile Safari", os: "iOS", weight: 0.45, screen: [390, 844], ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1" },
   { id: "chrome-iphone", device: "mobile", browser: "Chrome", os: "iOS", weight: 0.08, screen: [393, 852], ua: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1" },
   { id: "chrome-android", device: "mobile", browser: "Chrome", os: "Android", weight: 0.34, screen: [412, 915], ua: "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36" },
-  { id: "samsung-internet-old", device: "mobile", browser: "Samsung Browser", os: "Android", weight: 0.13, bad: true, screen: [360, 740], ua: "Mozilla/5.0 (Linux; Android 9; SM-J530F) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/12.1 Chrome/79.0.3945.136 Mobile Safari/537.36" },
+  { id: "samsung-internet-old", device: "mobile", browser: "Samsung Internet", os: "Android", weight: 0.13, bad: true, screen: [360, 740], ua: "Mozilla/5.0 (Linux; Android 9; SM-J530F) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/12.1 Chrome/79.0.3945.136 Mobile Safari/537.36" },
   { id: "safari-ipad", device: "tablet", browser: "Mobile Safari", os: "iOS", weight: 0.7, screen: [820, 1180], ua: "Mozilla/5.0 (iPad; CPU OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1" },
   { id: "chrome-android-tablet", device: "tablet", browser: "Chrome", os: "Android", weight: 0.3, screen: [800, 1280], ua: "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36" },
 ];

@@ -48,34 +48,56 @@ export class CapturePipeline {
     private readonly cookielessSecret: string,
   ) {}
 
+  /** One HTTP capture request: authenticate, rate-limit, honour Do-Not-Track, then ingest. */
   async capture(req: CaptureRequest): Promise<CaptureResult> {
     const key = req.parsed.apiKey ?? req.headerKey;
     const project = await this.keys.resolve(key);
     this.limiter.take(key!, project.rateLimitPerSec, req.parsed.items.length);
     if (project.respectDnt && isDoNotTrack(req.headers)) return { accepted: 0, errors: [], spooled: false, dnt: true };
 
-    const receivedAt = Date.now();
     let sentAt: number | null = null;
     if (req.parsed.sentAt !== null) {
       const t = typeof req.parsed.sentAt === "number" ? req.parsed.sentAt : Date.parse(req.parsed.sentAt);
       if (!Number.isFinite(t)) throw new CaptureError(400, "sent_at", "is not an ISO-8601 date or epoch number");
       sentAt = t;
     }
+    return this.ingest(project, req.parsed, { sentAt, ip: req.ip, userAgent: req.userAgent });
+  }
 
+  /**
+   * Bulk mode (demo data, imports): the same validation, enrichment and writer, for a project
+   * given by id, without HTTP, rate limit or Do-Not-Track; each item's own `ip` / `user_agent`
+   * stand in for the request's.
+   */
+  async ingestBulk(projectId: string, items: Array<Record<string, unknown>>): Promise<CaptureResult> {
+    const project = await this.keys.byProjectId(projectId);
+    const contexts = items.map((i) => ({
+      ip: typeof i.ip === "string" ? i.ip : undefined,
+      userAgent: typeof i.user_agent === "string" ? i.user_agent : undefined,
+    }));
+    return this.ingest(project, { apiKey: null, sentAt: null, items, contexts }, { sentAt: null, ip: null, userAgent: null });
+  }
+
+  private async ingest(
+    project: CaptureProject,
+    parsed: ParsedCapture,
+    request: { sentAt: number | null; ip: string | null; userAgent: string | null },
+  ): Promise<CaptureResult> {
+    const receivedAt = Date.now();
     const errors: Problem[] = [];
     const rows: IngestRow[] = [];
-    req.parsed.items.forEach((item, index) => {
+    parsed.items.forEach((item, index) => {
       if (item && typeof item === "object" && "problem" in (item as object)) {
         errors.push(item as Problem);
         return;
       }
-      const ctx = req.parsed.contexts?.[index];
+      const ctx = parsed.contexts?.[index];
       const ev = normalizeEvent(item, index, {
         projectId: project.id,
         receivedAt,
-        sentAt,
-        ip: ctx?.ip ?? req.ip,
-        userAgent: ctx?.userAgent ?? req.userAgent,
+        sentAt: request.sentAt,
+        ip: ctx?.ip ?? request.ip,
+        userAgent: ctx?.userAgent ?? request.userAgent,
       });
       if (isProblem(ev)) return errors.push(ev);
       if (project.strictEvents) {

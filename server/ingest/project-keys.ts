@@ -49,6 +49,16 @@ export class ProjectKeyCache {
     }
   }
 
+  /** Settings of a project by id (bulk ingest, which has no key). */
+  async byProjectId(projectId: string): Promise<CaptureProject> {
+    const { rows } = await this.pool.query(
+      `select id, ip_mode, cookieless, respect_dnt, strict_events, rate_limit_per_sec from projects where id = $1`,
+      [projectId],
+    );
+    if (!rows[0]) throw new Error(`no project ${projectId}`);
+    return toProject(rows[0]);
+  }
+
   /** Forget cached settings (after a project's settings change). */
   invalidate(): void {
     this.entries.clear();
@@ -67,15 +77,17 @@ export class ProjectKeyCache {
        returning p.id, p.ip_mode, p.cookieless, p.respect_dnt, p.strict_events, p.rate_limit_per_sec`,
       [hash],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      ipMode: r.ip_mode,
-      cookieless: r.cookieless,
-      respectDnt: r.respect_dnt,
-      strictEvents: r.strict_events,
-      rateLimitPerSec: r.rate_limit_per_sec,
-    };
+    return rows[0] ? toProject(rows[0]) : null;
   }
+}
+
+function toProject(r: Record<string, any>): CaptureProject {
+  return {
+    id: r.id,
+    ipMode: r.ip_mode,
+    cookieless: r.cookieless,
+    respectDnt: r.respect_dnt,
+    strictEvents: r.strict_events,
+    rateLimitPerSec: r.rate_limit_per_sec,
+  };
 }

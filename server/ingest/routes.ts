@@ -27,6 +27,7 @@ function cors(req: Request, res: Response) {
   res.setHeader("Vary", "Origin");
   res.setHeader("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
   res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, Authorization");
+  res.setHeader("Access-Control-Expose-Headers", "Retry-After");
   res.setHeader("Access-Control-Max-Age", "86400");
 }
 

@@ -7,6 +7,7 @@ import { SessionTracker } from "./sessions";
 import { Spool } from "./spool";
 import { IngestWriter } from "./writer";
 import { randomToken } from "../auth/tokens";
+import { preloadGeo } from "./enrich/geo";
 
 export interface CaptureService {
   pipeline: CapturePipeline;
@@ -27,6 +28,7 @@ async function cookielessSecret(deps: Deps): Promise<string> {
 
 /** Wires the capture pipeline for one web process; `close()` waits for acknowledged writes. */
 export async function createCaptureService(deps: Deps, opts: { spoolDir?: string; connections?: number } = {}): Promise<CaptureService> {
+  void preloadGeo(); // ~130 MB of DB-IP data, read in the background
   const spool = new Spool(opts.spoolDir ?? path.join(deps.config.FORESIGHT_DATA_DIR, "spool", "main"));
   const writer = new IngestWriter(deps.db.pool, spool, deps.logger.child({ component: "ingest" }), { connections: opts.connections });
   const keys = new ProjectKeyCache(deps.db.pool);

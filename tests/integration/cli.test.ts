@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
 import { createTestDatabase } from "../support/db";
@@ -77,11 +78,26 @@ describe("foresight start on embedded PostgreSQL", () => {
     return res;
   }
 
-  it("serves the login page, stops cleanly on Ctrl-C, and keeps its data for the next start", async () => {
+  async function eventCount(): Promise<number> {
+    const password = (await fs.readFile(path.join(dataDir, "pg-password"), "utf8")).trim();
+    const client = new pg.Client({ connectionString: `postgresql://foresight:${password}@127.0.0.1:${env.FORESIGHT_PG_PORT}/foresight` });
+    await client.connect();
+    try {
+      return (await client.query("select count(*)::int as n from events")).rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("serves the login page, loads demo data, stops cleanly on Ctrl-C, and keeps its data for the next start", { timeout: 300_000 }, async () => {
     const first = spawnForesight(["start"], env);
     const [, url] = await first.waitForOutput(/Foresight is running at (\S+)/, 90_000);
     const [, password] = await first.waitForOutput(/Log in as ops@start\.test with password (\S+)/);
     expect(first.output()).toMatch(/write key\s+fs_pub_/);
+    const [, loaded] = await first.waitForOutput(/Demo data loaded: ([\d,]+) events/, 120_000);
+    const demoEvents = Number(loaded!.replace(/,/g, ""));
+    expect(demoEvents).toBeGreaterThan(50_000);
+    expect(await eventCount()).toBe(demoEvents);
 
     const page = await fetch(`${url}/login`);
     expect(page.status).toBe(200);
@@ -97,7 +113,8 @@ describe("foresight start on embedded PostgreSQL", () => {
 
     const second = spawnForesight(["start"], env);
     await second.waitForOutput(/Foresight is running at/, 90_000);
-    expect(second.output()).not.toMatch(/with password|shown once|Demo data loaded/);
+    expect(second.output()).not.toMatch(/with password|shown once|demo data/i);
+    expect(await eventCount()).toBe(demoEvents);
     const res = await login(url!, password!);
     expect(res.status).toBe(302);
     expect(res.headers.get("set-cookie")).toMatch(/fs_session=.+HttpOnly; SameSite=Lax/);

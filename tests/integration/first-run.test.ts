@@ -23,7 +23,6 @@ describe("first run", () => {
     expect(first.admin).toEqual({ email: "boss@example.com", password: null });
     expect(first.project?.writeKey).toBeNull();
     expect(first.project?.secretKey).toMatch(/^fs_sec_/);
-    expect(first.demoLoaded).toBe(true);
 
     const admin = await env.db.prisma.user.findUniqueOrThrow({ where: { email: "boss@example.com" } });
     expect(admin.role).toBe("admin");
@@ -39,7 +38,7 @@ describe("first run", () => {
     });
     const before = await counts();
     const second = await firstRun(env.db.prisma, config);
-    expect(second).toEqual({ admin: null, project: null, demoLoaded: false });
+    expect(second).toEqual({ admin: null, project: null });
     expect(await counts()).toEqual(before);
   });
 

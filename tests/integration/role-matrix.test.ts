@@ -14,7 +14,10 @@ const identities: Identity[] = ["anonymous", "viewer", "analyst", "admin"];
 const rank: Record<Identity, number> = { anonymous: 0, viewer: 1, analyst: 2, admin: 3 };
 
 // What the product promises, independent of how procedures declare themselves.
-const mustBeAdmin = [/^users\./, /^apiKeys\./, /^audit\./, /^projects\.(create|update)$/, /^jobs\.runNow$/];
+const mustBeAdmin = [
+  /^users\./, /^apiKeys\./, /^audit\./, /^projects\.(create|update)$/, /^jobs\.runNow$/,
+  /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/,
+];
 const mustBePublic = ["auth.login", "auth.me", "system.health"];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);

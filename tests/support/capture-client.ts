@@ -14,7 +14,7 @@ export async function post(base: string, path: string, body: unknown, opts: Post
     payload = zlib.gzipSync(payload);
     headers["content-encoding"] ??= "gzip";
   }
-  const res = await fetch(base + path, { method: "POST", headers, body: payload });
+  const res = await fetch(base + path, { method: "POST", headers, body: typeof payload === "string" ? payload : new Uint8Array(payload) });
   const text = await res.text();
   let json: any = null;
   try {

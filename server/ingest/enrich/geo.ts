@@ -35,6 +35,8 @@ interface DbipCityRecord {
 }
 
 const CACHE_SIZE = 10_000;
+/** Longer strings are not addresses; refusing them early keeps junk out of the cache. */
+const MAX_IP_TEXT = 64;
 const COUNTRY_CODE = /^[A-Z]{2}$/;
 
 /** The database files inside the installed npm package, or null when it is not installed. */
@@ -98,7 +100,7 @@ export class GeoLookup {
 
   /** Country and city of a public address; null for private, loopback, invalid or unknown ones. */
   lookup(ip: string | null | undefined): GeoResult | null {
-    if (typeof ip !== "string" || ip.length === 0) return null;
+    if (typeof ip !== "string" || ip.length === 0 || ip.length > MAX_IP_TEXT) return null;
     const cached = this.cache.get(ip);
     if (cached !== undefined) return cached;
     const result = this.find(ip);

@@ -48,6 +48,14 @@ export class BenchDb {
     await this.client.query("checkpoint");
   }
 
+  /** Deadlocks and rollbacks so far in this database (cumulative statistics, flushed with a lag of up to seconds). */
+  async aborts(): Promise<{ deadlocks: number; rollbacks: number }> {
+    const r = await this.one<{ d: string; r: string }>(
+      "select deadlocks::text as d, xact_rollback::text as r from pg_stat_database where datname = current_database()",
+    );
+    return { deadlocks: Number(r.d), rollbacks: Number(r.r) };
+  }
+
   async walLsn(): Promise<string> {
     return (await this.one<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).lsn;
   }

@@ -9,6 +9,8 @@ export interface LoadResult {
   /** Answers other than 200 (or a 200 that accepted fewer events), by status; those batches were retried. */
   failures: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
+  /** events/s within each tenth of the run (by acknowledged events), first to last. */
+  byTenth: number[];
 }
 
 interface Answer {
@@ -28,6 +30,8 @@ export async function runHttpLoad(url: string, bodies: Buffer[], sizes: number[]
   const latencies = new Float64Array(bodies.length * 6);
   let requests = 0;
   let acceptedEvents = 0;
+  const total = sizes.reduce((s, x) => s + x, 0);
+  const tenthAt: number[] = [];
   const failures: Record<string, number> = {};
 
   const post = (body: Buffer, userAgent: string) =>
@@ -54,6 +58,7 @@ export async function runHttpLoad(url: string, bodies: Buffer[], sizes: number[]
     });
 
   let next = 0;
+  const start = performance.now();
   const worker = async () => {
     for (;;) {
       const i = next++;
@@ -77,6 +82,7 @@ export async function runHttpLoad(url: string, bodies: Buffer[], sizes: number[]
         }
         if (accepted === sizes[i]) {
           acceptedEvents += accepted;
+          while (tenthAt.length < 10 && acceptedEvents >= (total * (tenthAt.length + 1)) / 10) tenthAt.push(performance.now() - start);
           break;
         }
         const reason = answer.status === 200 ? `200 accepted ${accepted}/${sizes[i]}` : String(answer.status || answer.body);
@@ -87,7 +93,6 @@ export async function runHttpLoad(url: string, bodies: Buffer[], sizes: number[]
     }
   };
 
-  const start = performance.now();
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
@@ -96,5 +101,6 @@ export async function runHttpLoad(url: string, bodies: Buffer[], sizes: number[]
   const seconds = (performance.now() - start) / 1000;
   const sorted = latencies.slice(0, requests).sort();
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-  return { seconds, acceptedEvents, requests, failures, latencyMs: { p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1] ?? NaN } };
+  const byTenth = tenthAt.map((t, i) => total / 10 / ((t - (tenthAt[i - 1] ?? 0)) / 1000));
+  return { seconds, acceptedEvents, requests, failures, latencyMs: { p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1] ?? NaN }, byTenth };
 }

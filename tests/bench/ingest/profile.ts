@@ -52,7 +52,8 @@ export function summariseCpuProfile(dir: string, pid: number, fromUs: number, to
       const f = nodes.get(prof.samples[i]!)!;
       const place = placeOf(f.url, f.functionName);
       places.set(place, (places.get(place) ?? 0) + ms);
-      const fn = `${f.functionName || "(anonymous)"} ${place}${f.url ? ":" + (f.lineNumber + 1) : ""}`;
+      // Line numbers are those of tsx's transformed output, not of the .ts file: left out.
+      const fn = place === f.functionName ? place : `${f.functionName || "(anonymous)"}  ${place}`;
       fns.set(fn, (fns.get(fn) ?? 0) + ms);
       total += ms;
     }
@@ -65,19 +66,22 @@ export function summariseCpuProfile(dir: string, pid: number, fromUs: number, to
 }
 
 /** What a server connection was doing, from its state and (last) statement. */
-function activity(state: string, query: string): string {
+function activity(state: string, query: string, wait: string | null): string {
   const q = query.trim().toLowerCase();
   const kind =
     q.startsWith("insert into event_uuids") ? "dedupe insert (event_uuids)"
     : q.startsWith("select project_id, distinct_id") ? "person lookup"
-    : q.startsWith("insert into persons") || q.startsWith("insert into person_distinct_ids") || q.startsWith("update persons") ? "person writes"
+    : q.startsWith("insert into persons") ? "insert persons"
+    : q.startsWith("insert into person_distinct_ids") ? "insert person_distinct_ids"
+    : q.startsWith("update persons") ? "update persons (properties)"
+    : q.startsWith("update person_distinct_ids") || q.includes("person_merges") || q.startsWith("update events") ? "person merge"
     : q.startsWith("copy events") ? "COPY events"
     : q.includes("event_definitions") || q.includes("property_definitions") ? "definitions upsert"
     : q === "commit" ? "commit"
     : q === "begin" ? "begin"
     : q.startsWith("update api_keys") ? "key lookup"
     : "other";
-  if (state === "active") return `running: ${kind}`;
+  if (state === "active") return `running: ${kind}${wait ? ` (waiting: ${wait})` : ""}`;
   if (state === "idle in transaction") return `waiting on node, in transaction (after ${kind})`;
   return state === "idle" ? "idle (no work)" : state;
 }
@@ -93,13 +97,13 @@ export function sampleServerConnections(db: BenchDb, everyMs = 20): { stop(): Pr
   const loop = (async () => {
     while (running) {
       const { rows } = await db.client.query(
-        `select state, query from pg_stat_activity
+        `select state, query, wait_event_type || ':' || wait_event as wait from pg_stat_activity
           where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()
             and application_name = 'foresight'`,
       );
       samples++;
-      for (const r of rows as Array<{ state: string; query: string }>) {
-        const k = activity(r.state, r.query);
+      for (const r of rows as Array<{ state: string; query: string; wait: string | null }>) {
+        const k = activity(r.state, r.query, r.wait);
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }
       await new Promise((r) => setTimeout(r, everyMs));

@@ -127,6 +127,7 @@ async function main() {
       `(${fmt.fixed((performance.now() - g0) / 1000, 1)} s)`,
   );
 
+  const abortsAtStart = await db.aborts();
   const phases: Phase[] = [];
   const measure = async <T>(label: string, events: number, run: () => Promise<T>): Promise<{ phase: Phase; result: T }> => {
     await db.resetEvents();
@@ -177,13 +178,16 @@ async function main() {
   c.phase.seconds = c.result;
   const afterInsert = await db.contents();
   check("INSERT stored its subset", afterInsert.rows === INSERT_N, `${fmt.int(afterInsert.rows)} rows`);
+  // (b) and (c) cannot deadlock or roll back; what is counted here comes from the server in (a).
+  const abortsAtEnd = await db.aborts();
+  const aborts = { deadlocks: abortsAtEnd.deadlocks - abortsAtStart.deadlocks, rollbacks: abortsAtEnd.rollbacks - abortsAtStart.rollbacks };
   await db.close();
 
   say("stopping the server (SIGINT)...");
   const { leftovers } = await server.stop();
   check("no server or postgres process left behind", leftovers.length === 0, leftovers.length ? `still running: ${leftovers.join(", ")}` : `${server.seenPids.size} processes seen, all gone`);
 
-  report({ phases, http, mem, txEstimate: afterHttp.transactions, generated, facts, pgActivity });
+  report({ phases, http, mem, txEstimate: afterHttp.transactions, aborts, pgActivity });
   if (profileDir) {
     const prof = summariseCpuProfile(profileDir, server.pid, windowUs[0]!, windowUs[1]!);
     if (prof) printProfile(prof);
@@ -191,7 +195,7 @@ async function main() {
     rmSync(profileDir, { recursive: true, force: true });
   }
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ at: new Date().toISOString(), args, N, INSERT_N, facts, phases, http, mem, checks, loadavg: os.loadavg() }, null, 2));
+    writeFileSync(args.json, JSON.stringify({ at: new Date().toISOString(), args, N, INSERT_N, facts, phases, http, mem, aborts, checks, loadavg: os.loadavg() }, null, 2));
     say(`results written to ${args.json}`);
   }
   say(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
@@ -217,8 +221,7 @@ function report(r: {
   http: LoadResult;
   mem: MemoryPeak;
   txEstimate: number;
-  generated: { bodies: Buffer[] };
-  facts: Record<string, string>;
+  aborts: { deadlocks: number; rollbacks: number };
   pgActivity?: { samples: number; meanConnections: Array<[string, number]> };
 }) {
   const copy = r.phases.find((p) => p.label.startsWith("(b)"))!;
@@ -235,9 +238,11 @@ function report(r: {
   say("");
   say(`(a) HTTP: ${fmt.int(h.requests)} requests, latency p50 ${fmt.fixed(h.latencyMs.p50, 1)} ms, p99 ${fmt.fixed(h.latencyMs.p99, 1)} ms, max ${fmt.fixed(h.latencyMs.max, 1)} ms; ` +
     `non-200 or short answers (retried): ${Object.keys(h.failures).length ? JSON.stringify(h.failures) : "none"}`);
+  say(`    events/s in each tenth of the run: ${h.byTenth.map(fmt.int).join(", ")}`);
   say(`    peak memory of the server tree: node VmHWM ${fmt.mb(r.mem.nodeHwm)}; postgres processes, sum of VmHWM ${fmt.mb(r.mem.postgresHwmSum)} ` +
     `(counts shared buffers once per process); whole tree, peak sampled PSS ${fmt.mb(r.mem.treePssPeak)}`);
-  say(`    group commit: about ${fmt.int(r.txEstimate)} write transactions (distinct inserted_at), ${fmt.fixed(r.phases[0]!.events / Math.max(1, r.txEstimate), 0)} events each on average`);
+  say(`    group commit: about ${fmt.int(r.txEstimate)} write transactions (distinct inserted_at), ${fmt.fixed(r.phases[0]!.events / Math.max(1, r.txEstimate), 0)} events each on average; ` +
+    `PostgreSQL counted ${fmt.int(r.aborts.deadlocks)} deadlocks and ${fmt.int(r.aborts.rollbacks)} rolled-back transactions (pg_stat_database, may lag by seconds)`);
   say("");
   say("CPU during each phase, in cores (CPU seconds / wall seconds)");
   const roles = ["server node", "postgres backends", "postgres background", "other children", "benchmark process", "rest of the machine"];
@@ -251,7 +256,10 @@ function report(r: {
   if (r.pgActivity) {
     say("");
     say(`--profile: the server's PostgreSQL connections during (a), mean number of connections per activity (${r.pgActivity.samples} samples of pg_stat_activity)`);
-    say(table(["activity", "connections"], r.pgActivity.meanConnections.map(([k, v]) => [k, fmt.fixed(v)])));
+    const shown = r.pgActivity.meanConnections.filter(([, v]) => v >= 0.01);
+    const rest = r.pgActivity.meanConnections.filter(([, v]) => v < 0.01).reduce((s, [, v]) => s + v, 0);
+    say(table(["activity", "connections"], [...shown.map(([k, v]) => [k, fmt.fixed(v)]), ["everything else (each under 0.01)", fmt.fixed(rest)]]));
+    say('"waiting on node" = the transaction is open and PostgreSQL waits for the server\'s next statement.');
   }
 }
 
