@@ -76,19 +76,19 @@ export default function PrivacySettings() {
             name="ipMode"
             defaultValue={value("ipMode", settings.ipMode)}
             error={errors?.ipMode}
-            hint="Country and city are looked up from the full address before storing; truncating keeps them useful without storing who exactly."
+            hint="Truncating zeroes the last part (/24 for IPv4, /48 for IPv6). Country and city are looked up from the full address before it is stored, whichever you choose."
           >
-            <option value="truncate">Truncate (last part zeroed: /24 for IPv4, /48 for IPv6)</option>
+            <option value="truncate">Truncate (recommended)</option>
             <option value="keep">Keep as sent</option>
-            <option value="drop">Do not store</option>
+            <option value="drop">Don't store</option>
           </SelectField>
           <OnOff
             label="Cookieless mode"
             name="cookieless"
             value={value("cookieless", settings.cookieless)}
             error={errors?.cookieless}
-            on="On: ids from a daily hash"
-            off="Off: ids from the SDK"
+            on="On"
+            off="Off"
             hint="Distinct ids become a daily-rotating salted hash of IP address and user agent, so no cookie is needed; visitors cannot be followed from one day to the next, and IPs are not stored."
           />
           <OnOff
@@ -96,7 +96,7 @@ export default function PrivacySettings() {
             name="respectDnt"
             value={value("respectDnt", settings.respectDnt)}
             error={errors?.respectDnt}
-            on="Respect it (recommended)"
+            on="Respect it"
             off="Ignore it"
             hint="When respected, events from browsers that send DNT: 1 or Sec-GPC: 1 are acknowledged but not stored."
           />
@@ -105,8 +105,8 @@ export default function PrivacySettings() {
             name="strictEvents"
             value={value("strictEvents", settings.strictEvents)}
             error={errors?.strictEvents}
-            on="Reject events that do not match"
-            off="Store them anyway"
+            on="Reject mismatches"
+            off="Store anyway"
             hint="Events with a typed definition (bookings, searches...) whose properties do not match it are refused with an error naming the property."
           />
           <TextField
@@ -133,7 +133,7 @@ export default function PrivacySettings() {
             required
             defaultValue={value("retentionDays", settings.retentionDays)}
             error={errors?.retentionDays}
-            hint={`Older events and their ids are deleted every night (${bounds.retentionDays.min} to ${bounds.retentionDays.max} days). Persons are kept until erased under Persons.`}
+            hint={`Older events and their ids are deleted every night (${bounds.retentionDays.min} to ${bounds.retentionDays.max.toLocaleString("en")} days). Persons are kept until erased under Persons.`}
           />
           <div className="form-actions">
             <button type="submit" className="btn btn-primary">
