@@ -77,6 +77,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     let web: WebServer | null = null;
     if (opts.web) {
       const capture = await createCaptureService(deps);
+      deps.onPersonErased = () => capture.writer.persons.clear();
       stack.push({ name: "capture writer", stop: () => capture.close() });
       web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
       stack.push({ name: "web", stop: () => web!.close() });

@@ -78,7 +78,7 @@ export default function PrivacySettings() {
             error={errors?.ipMode}
             hint="Truncating zeroes the last part (/24 for IPv4, /48 for IPv6). Country and city are looked up from the full address before it is stored, whichever you choose."
           >
-            <option value="truncate">Truncate (recommended)</option>
+            <option value="truncate">Truncate</option>
             <option value="keep">Keep as sent</option>
             <option value="drop">Don't store</option>
           </SelectField>

@@ -10,7 +10,7 @@ const cronStamp = { _cron: z.object({ ts: z.unknown(), backfilled: z.boolean() }
 export const taskCatalog = {
   purge_expired_sessions: {
     description: "Delete expired login sessions and job history older than the retention period",
-    payload: z.object({ jobHistoryDays: z.number().int().min(1).max(3650).default(30) }).strict(),
+    payload: z.object({ jobHistoryDays: z.number().int().min(1).max(3650).default(30), ...cronStamp }).strict(),
     manual: true,
   },
   maintain_event_partitions: {

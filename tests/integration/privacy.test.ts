@@ -19,7 +19,6 @@ let admin: Awaited<ReturnType<typeof signIn>>;
 beforeAll(async () => {
   server = await startTestWebServer();
   // What the runtime does for the web process: forget cached distinct ids after an erasure.
-  server.env.deps.onPersonErased = () => server.capture.writer.persons.clear();
   const { project, keys } = await createProject(server.env.db.prisma, { name: "Privacy" });
   key = keys.write;
   projectId = project.id;

@@ -55,6 +55,17 @@ describe("graphile-worker runner", () => {
     expect(depth.installed).toBe(true);
   });
 
+  it("accepts the _cron stamp graphile-worker adds to scheduled jobs", async () => {
+    const { rows } = await env.db.pool.query("select (graphile_worker.add_job('purge_expired_sessions', $1::json)).id", [
+      JSON.stringify({ _cron: { ts: new Date().toISOString(), backfilled: false } }),
+    ]);
+    const run = await waitFor(
+      () => env.db.prisma.jobRun.findFirst({ where: { jobId: String(rows[0].id), status: { not: "running" } } }),
+      "the cron-stamped run",
+    );
+    expect(run.status).toBe("completed");
+  });
+
   it("rejects a bad payload before it reaches the queue", async () => {
     await expect(enqueue(env.db.pool, "purge_expired_sessions", { jobHistoryDays: "many" })).rejects.toThrow(/jobHistoryDays/);
   });

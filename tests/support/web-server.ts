@@ -15,6 +15,7 @@ export async function startTestWebServer(): Promise<{ env: TestEnv; web: WebServ
   await firstRun(env.db.prisma, env.config);
   await ensureEventPartitions(env.db.pool);
   const capture = await createCaptureService(env.deps, { spoolDir: await fs.mkdtemp(path.join(os.tmpdir(), "foresight-spool-")) });
+  env.deps.onPersonErased = () => capture.writer.persons.clear();
   const web = await listen(await createHttpApp(env.deps, { capture }), 0, "127.0.0.1");
   return {
     env,

@@ -10,6 +10,9 @@ export class BenchDb {
 
   static async connect(url: string): Promise<BenchDb> {
     const client = new pg.Client({ connectionString: url, application_name: "foresight-bench" });
+    // The server stops PostgreSQL on Ctrl-C while this connection may still be open: a failed
+    // query reports it; an idle connection's 'error' event must not crash the benchmark.
+    client.on("error", () => {});
     await client.connect();
     return new BenchDb(client);
   }

@@ -96,11 +96,13 @@ export function sampleServerConnections(db: BenchDb, everyMs = 20): { stop(): Pr
   let running = true;
   const loop = (async () => {
     while (running) {
+      // A failed sample (the server is stopping on Ctrl-C) ends the sampling.
       const { rows } = await db.client.query(
         `select state, query, wait_event_type || ':' || wait_event as wait from pg_stat_activity
           where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()
             and application_name = 'foresight'`,
-      );
+      ).catch(() => ({ rows: null }));
+      if (!rows) break;
       samples++;
       for (const r of rows as Array<{ state: string; query: string; wait: string | null }>) {
         const k = activity(r.state, r.query, r.wait);

@@ -66,6 +66,8 @@ interface Phase {
 const profileDir = args.profile ? mkdtempSync(path.join(os.tmpdir(), "foresight-bench-prof-")) : null;
 let server: ForesightUnderTest | null = null;
 let interrupted = false;
+// Whatever fails on the way, the finally below still stops the server.
+process.on("unhandledRejection", (err) => say(`benchmark: ${(err as Error).message ?? err}`));
 process.on("SIGINT", () => {
   if (interrupted) return;
   interrupted = true;
@@ -192,7 +194,6 @@ async function main() {
     const prof = summariseCpuProfile(profileDir, server.pid, windowUs[0]!, windowUs[1]!);
     if (prof) printProfile(prof);
     else say("(no CPU profile found from the server process)");
-    rmSync(profileDir, { recursive: true, force: true });
   }
   if (args.json) {
     writeFileSync(args.json, JSON.stringify({ at: new Date().toISOString(), args, N, INSERT_N, facts, phases, http, mem, aborts, checks, loadavg: os.loadavg() }, null, 2));
@@ -282,4 +283,5 @@ try {
     const { leftovers } = await started.stop();
     if (leftovers.length) say(`warning: processes still running after stop: ${leftovers.join(", ")}`);
   }
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }
