@@ -20,7 +20,7 @@ export function registerDemoCommand(program: Command, config: () => Config): voi
   program
     .command("demo")
     .description("Generate travel-site demo data and load it through the ingest pipeline (deterministic per seed; safe to re-run)")
-    .option("--days <n>", "days of history, ending today", positive("days", 365), 90)
+    .option("--days <n>", "days of history, ending today", positive("days", 364), 90)
     .option("--persons <n>", "people visiting in that period", positive("persons", 2_000_000), 3000)
     .option("--seed <seed>", "generator seed", "42")
     .option("--project <slug>", "project to load into (default: the first project)")

@@ -72,7 +72,10 @@ process.on("SIGINT", () => {
   if (interrupted) return;
   interrupted = true;
   say("\ninterrupted: stopping the server...");
-  void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  void (server?.stop() ?? Promise.resolve()).finally(() => {
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    process.exit(130);
+  });
 });
 
 async function main() {
