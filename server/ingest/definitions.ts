@@ -6,7 +6,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 export function propertyType(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
-  if (typeof v === "string") return ISO_DATE.test(v) ? "datetime" : "string";
+  if (typeof v === "string") {
+    // Cheap pre-check before the regex: dates look like "YYYY-MM-..." and are short.
+    return v.length >= 10 && v.length <= 35 && v.charCodeAt(4) === 45 && ISO_DATE.test(v) ? "datetime" : "string";
+  }
   return typeof v;
 }
 
@@ -16,6 +19,8 @@ export function propertyType(v: unknown): string {
  */
 export class DefinitionRegistry {
   private seen = new Set<string>();
+  /** project+event -> property key -> the types recorded, e.g. "|string|null|". */
+  private seenProps = new Map<string, Map<string, string>>();
 
   /** Returns the statements' parameters for what is new in `rows`, and a commit callback. */
   async record(client: pg.PoolClient, rows: IngestRow[]): Promise<() => void> {
@@ -24,10 +29,12 @@ export class DefinitionRegistry {
     for (const row of rows) {
       const ek = row.projectId + "\u0001" + row.event;
       if (!this.seen.has(ek)) events.set(ek, [row.projectId, row.event]);
-      for (const [k, v] of Object.entries(row.properties)) {
-        const t = propertyType(v);
+      const known = this.seenProps.get(ek);
+      for (const k in row.properties) {
+        const t = propertyType(row.properties[k]);
+        if (known?.get(k)?.includes("|" + t + "|")) continue;
         const pk = ek + "\u0001" + k + "\u0001" + t;
-        if (!this.seen.has(pk)) props.set(pk, [row.projectId, row.event, k, t]);
+        if (!props.has(pk)) props.set(pk, [row.projectId, row.event, k, t]);
       }
     }
     if (events.size) {
@@ -51,9 +58,15 @@ export class DefinitionRegistry {
       );
     }
     return () => {
-      if (this.seen.size > 200_000) this.seen.clear();
+      if (this.seen.size > 100_000) this.seen.clear();
+      if (this.seenProps.size > 100_000) this.seenProps.clear();
       for (const k of events.keys()) this.seen.add(k);
-      for (const k of props.keys()) this.seen.add(k);
+      for (const [p, e, k, t] of props.values()) {
+        const ek = p + "\u0001" + e;
+        const m = this.seenProps.get(ek) ?? new Map<string, string>();
+        m.set(k, (m.get(k) ?? "|") + t + "|");
+        this.seenProps.set(ek, m);
+      }
     };
   }
 }

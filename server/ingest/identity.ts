@@ -92,6 +92,8 @@ export async function resolvePersons(
   client: pg.PoolClient,
   rows: IngestRow[],
   cache: PersonCache,
+  /** Persons that preCreatePersons just created for this batch (they get first-touch attribution). */
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<{ personIds: string[]; commit(): void }> {
   const mergedAway: string[] = [];
   const known = new Map<string, string>();
@@ -107,15 +109,7 @@ export async function resolvePersons(
     const link = identityLink(row);
     if (link) want(link.projectId, link.source);
   }
-  if (wanted.size) {
-    const pairs = [...wanted.values()];
-    const { rows: found } = await client.query(
-      `select project_id, distinct_id, person_id from person_distinct_ids
-        where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
-      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-    );
-    for (const r of found) known.set(key(r.project_id, r.distinct_id), r.person_id);
-  }
+  if (wanted.size) for (const [k, v] of await lookup(client, [...wanted.values()])) known.set(k, v);
 
   const created = new Map<string, { projectId: string; distinctIds: string[] }>();
   const identified = new Set<string>();
@@ -168,30 +162,35 @@ export async function resolvePersons(
   const personIds = rows.map((row) => ensure(row.projectId, row.distinctId));
 
   if (created.size) {
-    const ids = [...created.keys()];
-    await client.query(
-      `insert into persons (id, project_id) select * from unnest($1::uuid[], $2::uuid[]) on conflict (id) do nothing`,
-      [ids, ids.map((id) => created.get(id)!.projectId)],
-    );
-    const links = [...created.entries()].flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const));
-    const { rows: inserted } = await client.query(
-      `insert into person_distinct_ids (project_id, distinct_id, person_id)
-       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing returning distinct_id`,
-      [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
-    );
-    if (inserted.length < links.length) {
-      // Another writer linked some of these ids first: use its person for them.
-      const { rows: actual } = await client.query(
-        `select project_id, distinct_id, person_id from person_distinct_ids
-          where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
-        [links.map((l) => l[0]), links.map((l) => l[1])],
-      );
-      const actualMap = new Map(actual.map((r) => [key(r.project_id, r.distinct_id), r.person_id as string]));
+    const links = [...created.entries()]
+      .flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const))
+      .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    const linked = await insertLinks(client, links);
+    if (linked < links.length) {
+      // Another writer linked some of these ids first: use its persons, and make sure every
+      // identify/alias of this batch still ends with both ids on one person.
+      const actual = await lookup(client, links.map((l) => [l[0], l[1]] as const));
+      for (const [k, v] of actual) known.set(k, v);
+      for (const row of rows) {
+        const link = identityLink(row);
+        if (!link) continue;
+        const pt = known.get(key(link.projectId, link.target));
+        const ps = known.get(key(link.projectId, link.source));
+        if (pt && ps && pt !== ps) {
+          const survivor = await mergePersons(client, link.projectId, ps, pt, link.mergeIdentified, new Map());
+          if (survivor) {
+            const gone = survivor === pt ? ps : pt;
+            for (const [k, v] of known) if (v === gone) known.set(k, survivor);
+            mergedAway.push(gone);
+          }
+        }
+      }
       rows.forEach((row, i) => {
-        personIds[i] = actualMap.get(key(row.projectId, row.distinctId)) ?? personIds[i]!;
+        personIds[i] = known.get(key(row.projectId, row.distinctId)) ?? personIds[i]!;
       });
     }
   }
+  for (const p of fresh) created.set(p, created.get(p) ?? { projectId: "", distinctIds: [] });
   await applyPersonProperties(client, rows, personIds, created, identified);
   return {
     personIds,
@@ -200,6 +199,75 @@ export async function resolvePersons(
       rows.forEach((row, i) => cache.set(key(row.projectId, row.distinctId), personIds[i]!));
     },
   };
+}
+
+async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, string>> {
+  const { rows } = await db.query(
+    `select project_id, distinct_id, person_id from person_distinct_ids
+      where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
+    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+  );
+  return new Map(rows.map((r) => [key(r.project_id, r.distinct_id), r.person_id as string]));
+}
+
+/**
+ * Links distinct ids to persons and creates the persons that got a link, in one statement (the
+ * foreign key is checked at its end). Returns how many links were new. Callers sort by person
+ * id so concurrent writers lock in the same order and never deadlock.
+ */
+async function insertLinks(db: pg.Pool | pg.PoolClient, links: ReadonlyArray<readonly [string, string, string]>) {
+  const { rows } = await db.query(
+    `with linked as (
+       insert into person_distinct_ids (project_id, distinct_id, person_id)
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing
+       returning project_id, person_id
+     ), made as (
+       insert into persons (id, project_id) select distinct person_id, project_id from linked
+       on conflict (id) do nothing returning id
+     )
+     select (select count(*) from linked)::int as linked, coalesce(array_agg(made.id), '{}') as made from made`,
+    [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
+  );
+  return rows[0].linked as number;
+}
+
+/**
+ * Before the events transaction, in short statements of their own: creates the persons of
+ * distinct ids never seen (not those an identify/alias in the batch links, which the
+ * transaction handles in order). Person ids are derived from (project, distinct id), so doing
+ * this again, or for a batch that later fails, is harmless. Keeping it out of the long
+ * transaction stops concurrent batches from waiting on each other's uncommitted persons.
+ * Returns the persons created.
+ */
+export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: PersonCache): Promise<Set<string>> {
+  const linkedByIdentity = new Set<string>();
+  for (const row of rows) {
+    const link = identityLink(row);
+    if (link) linkedByIdentity.add(key(link.projectId, link.target)).add(key(link.projectId, link.source));
+  }
+  const todo = new Map<string, readonly [string, string]>();
+  for (const row of rows) {
+    const k = key(row.projectId, row.distinctId);
+    if (!cache.get(k) && !linkedByIdentity.has(k)) todo.set(k, [row.projectId, row.distinctId]);
+  }
+  if (!todo.size) return new Set();
+  const known = await lookup(pool, [...todo.values()]);
+  const links = [...todo.entries()]
+    .filter(([k]) => !known.has(k))
+    .map(([, [p, d]]) => [p, d, newPersonId(p, d)] as const)
+    .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+  if (!links.length) return new Set();
+  const { rows: made } = await pool.query(
+    `with linked as (
+       insert into person_distinct_ids (project_id, distinct_id, person_id)
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing
+       returning project_id, person_id
+     )
+     insert into persons (id, project_id) select distinct person_id, project_id from linked
+     on conflict (id) do nothing returning id`,
+    [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
+  );
+  return new Set(made.map((r) => r.id as string));
 }
 
 async function applyPersonProperties(
@@ -222,7 +290,7 @@ async function applyPersonProperties(
   });
   for (const p of identified) if (!agg.has(p)) agg.set(p, { set: {}, setOnce: {} });
   if (!agg.size) return;
-  const ids = [...agg.keys()];
+  const ids = [...agg.keys()].sort();
   await client.query(
     `update persons p
         set properties = (u.set_once || p.properties) || u.set,

@@ -3,7 +3,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { PersonCache, resolvePersons } from "./identity";
+import { PersonCache, preCreatePersons, resolvePersons } from "./identity";
 import type { IngestRow } from "./ingest-row";
 import type { Spool } from "./spool";
 
@@ -166,8 +166,8 @@ export class IngestWriter {
       try {
         return await this.writeRows(rows);
       } catch (err) {
-        if (attempt < 4 && RETRYABLE.has((err as { code?: string }).code ?? "")) continue;
-        throw err;
+        if (attempt >= 4 || !RETRYABLE.has((err as { code?: string }).code ?? "")) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
   }
@@ -180,6 +180,7 @@ export class IngestWriter {
       seen.add(k);
       return true;
     });
+    const newPersons = await preCreatePersons(this.pool, rows, this.persons);
     const client = await this.pool.connect();
     let broken: unknown;
     try {
@@ -194,7 +195,7 @@ export class IngestWriter {
       let commitDefinitions = () => {};
       let commitPersons = () => {};
       if (toWrite.length) {
-        const { personIds, commit } = await resolvePersons(client, toWrite, this.persons);
+        const { personIds, commit } = await resolvePersons(client, toWrite, this.persons, newPersons);
         commitPersons = commit;
         await new Promise<void>((resolve, reject) => {
           const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));
