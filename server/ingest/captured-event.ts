@@ -10,6 +10,8 @@ export interface CapturedEvent {
   /** When it happened, after clock-skew correction and clamping. */
   timestamp: Date;
   properties: Record<string, unknown>;
+  /** `properties` serialized once during validation, reused by the writer's COPY. */
+  propertiesJson?: string;
   /** `$set` / `$set_once` person properties carried by the event (PostHog style, Segment traits). */
   set?: Record<string, unknown>;
   setOnce?: Record<string, unknown>;

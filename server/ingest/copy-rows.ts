@@ -30,7 +30,7 @@ export function copyText(rows: IngestRow[], personIds: string[]): string {
       field(f.os) + "\t" + field(f.osVersion) + "\t" + field(f.country) + "\t" + field(f.city) + "\t" +
       field(f.utmSource) + "\t" + field(f.utmMedium) + "\t" + field(f.utmCampaign) + "\t" + field(f.utmTerm) + "\t" +
       field(f.utmContent) + "\t" + (r.revenue === null ? "\\N" : String(r.revenue)) + "\t" + field(f.ip) + "\t" +
-      field(JSON.stringify(r.properties)) + "\n";
+      field(r.propertiesJson ?? JSON.stringify(r.properties)) + "\n";
   }
   return out;
 }

@@ -2,22 +2,51 @@ import type pg from "pg";
 import type { IngestRow } from "./ingest-row";
 import { uuidFromName } from "./uuid";
 
-const key = (projectId: string, distinctId: string) => projectId + "\u0001" + distinctId;
+/** (project, distinct id) -> value, as nested maps: no key strings are built on the hot path. */
+export class PairMap<V> {
+  private byProject = new Map<string, Map<string, V>>();
+  size = 0;
+
+  get(projectId: string, distinctId: string): V | undefined {
+    return this.byProject.get(projectId)?.get(distinctId);
+  }
+  has(projectId: string, distinctId: string): boolean {
+    return this.byProject.get(projectId)?.has(distinctId) ?? false;
+  }
+  set(projectId: string, distinctId: string, value: V): this {
+    let m = this.byProject.get(projectId);
+    if (!m) this.byProject.set(projectId, (m = new Map()));
+    if (!m.has(distinctId)) this.size++;
+    m.set(distinctId, value);
+    return this;
+  }
+  /** Every entry holding `from` now holds `to` (a merged person). */
+  replaceValue(from: V, to: V) {
+    for (const m of this.byProject.values()) for (const [k, v] of m) if (v === from) m.set(k, to);
+  }
+  *pairs(): Generator<[string, string, V]> {
+    for (const [p, m] of this.byProject) for (const [d, v] of m) yield [p, d, v];
+  }
+  clear() {
+    this.byProject.clear();
+    this.size = 0;
+  }
+}
 
 /** distinct id -> person id, remembered across batches; merged-away persons are re-resolved. */
 export class PersonCache {
-  private map = new Map<string, string>();
+  private map = new PairMap<string>();
   private mergedAway = new Set<string>();
 
   constructor(private readonly max = 500_000) {}
 
-  get(k: string): string | undefined {
-    const p = this.map.get(k);
-    return p && !this.mergedAway.has(p) ? p : undefined;
+  get(projectId: string, distinctId: string): string | undefined {
+    const p = this.map.get(projectId, distinctId);
+    return p !== undefined && (this.mergedAway.size === 0 || !this.mergedAway.has(p)) ? p : undefined;
   }
-  set(k: string, personId: string) {
-    this.map.set(k, personId);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  set(projectId: string, distinctId: string, personId: string) {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(projectId, distinctId, personId);
   }
   merged(personId: string) {
     this.mergedAway.add(personId);
@@ -96,29 +125,30 @@ export async function resolvePersons(
   fresh: ReadonlySet<string> = new Set(),
 ): Promise<{ personIds: string[]; commit(): void }> {
   const mergedAway: string[] = [];
-  const known = new Map<string, string>();
-  const wanted = new Map<string, [string, string]>();
+  const known = new PairMap<string>();
+  const wanted = new PairMap<true>();
   const want = (p: string, d: string) => {
-    const k = key(p, d);
-    const hit = cache.get(k);
-    if (hit) known.set(k, hit);
-    else wanted.set(k, [p, d]);
+    if (known.has(p, d)) return;
+    const hit = cache.get(p, d);
+    if (hit) known.set(p, d, hit);
+    else wanted.set(p, d, true);
   };
   for (const row of rows) {
     want(row.projectId, row.distinctId);
     const link = identityLink(row);
     if (link) want(link.projectId, link.source);
   }
-  if (wanted.size) for (const [k, v] of await lookup(client, [...wanted.values()])) known.set(k, v);
+  if (wanted.size) {
+    for (const [p, d, v] of (await lookup(client, [...wanted.pairs()].map(([p, d]) => [p, d] as const))).pairs()) known.set(p, d, v);
+  }
 
   const created = new Map<string, { projectId: string; distinctIds: string[] }>();
   const identified = new Set<string>();
   const ensure = (projectId: string, distinctId: string): string => {
-    const k = key(projectId, distinctId);
-    let person = known.get(k);
+    let person = known.get(projectId, distinctId);
     if (!person) {
       person = newPersonId(projectId, distinctId);
-      known.set(k, person);
+      known.set(projectId, distinctId, person);
       const c = created.get(person) ?? { projectId, distinctIds: [] };
       c.distinctIds.push(distinctId);
       created.set(person, c);
@@ -126,7 +156,7 @@ export async function resolvePersons(
     return person;
   };
   const attach = (projectId: string, distinctId: string, person: string) => {
-    known.set(key(projectId, distinctId), person);
+    known.set(projectId, distinctId, person);
     const c = created.get(person) ?? { projectId, distinctIds: [] };
     c.distinctIds.push(distinctId);
     created.set(person, c);
@@ -136,8 +166,8 @@ export async function resolvePersons(
     const link = identityLink(row);
     if (!link) continue;
     const { projectId, target, source } = link;
-    const pt = known.get(key(projectId, target));
-    const ps = known.get(key(projectId, source));
+    const pt = known.get(projectId, target);
+    const ps = known.get(projectId, source);
     if (!pt && !ps) {
       const person = ensure(projectId, source);
       attach(projectId, target, person);
@@ -152,7 +182,7 @@ export async function resolvePersons(
       const survivor = await mergePersons(client, projectId, ps, pt, link.mergeIdentified, created);
       if (survivor) {
         const gone = survivor === pt ? ps : pt;
-        for (const [k, v] of known) if (v === gone) known.set(k, survivor);
+        known.replaceValue(gone, survivor);
         mergedAway.push(gone);
         identified.add(survivor);
       } else identified.add(pt);
@@ -170,23 +200,23 @@ export async function resolvePersons(
       // Another writer linked some of these ids first: use its persons, and make sure every
       // identify/alias of this batch still ends with both ids on one person.
       const actual = await lookup(client, links.map((l) => [l[0], l[1]] as const));
-      for (const [k, v] of actual) known.set(k, v);
+      for (const [p, d, v] of actual.pairs()) known.set(p, d, v);
       for (const row of rows) {
         const link = identityLink(row);
         if (!link) continue;
-        const pt = known.get(key(link.projectId, link.target));
-        const ps = known.get(key(link.projectId, link.source));
+        const pt = known.get(link.projectId, link.target);
+        const ps = known.get(link.projectId, link.source);
         if (pt && ps && pt !== ps) {
           const survivor = await mergePersons(client, link.projectId, ps, pt, link.mergeIdentified, new Map());
           if (survivor) {
             const gone = survivor === pt ? ps : pt;
-            for (const [k, v] of known) if (v === gone) known.set(k, survivor);
+            known.replaceValue(gone, survivor);
             mergedAway.push(gone);
           }
         }
       }
       rows.forEach((row, i) => {
-        personIds[i] = known.get(key(row.projectId, row.distinctId)) ?? personIds[i]!;
+        personIds[i] = known.get(row.projectId, row.distinctId) ?? personIds[i]!;
       });
     }
   }
@@ -196,18 +226,20 @@ export async function resolvePersons(
     personIds,
     commit() {
       mergedAway.forEach((p) => cache.merged(p));
-      rows.forEach((row, i) => cache.set(key(row.projectId, row.distinctId), personIds[i]!));
+      rows.forEach((row, i) => cache.set(row.projectId, row.distinctId, personIds[i]!));
     },
   };
 }
 
-async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, string>> {
+async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly [string, string]>): Promise<PairMap<string>> {
   const { rows } = await db.query(
     `select project_id, distinct_id, person_id from person_distinct_ids
       where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
-  return new Map(rows.map((r) => [key(r.project_id, r.distinct_id), r.person_id as string]));
+  const out = new PairMap<string>();
+  for (const r of rows) out.set(r.project_id, r.distinct_id, r.person_id);
+  return out;
 }
 
 /**
@@ -240,21 +272,24 @@ async function insertLinks(db: pg.Pool | pg.PoolClient, links: ReadonlyArray<rea
  * Returns the persons created.
  */
 export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: PersonCache): Promise<Set<string>> {
-  const linkedByIdentity = new Set<string>();
+  const linkedByIdentity = new PairMap<true>();
   for (const row of rows) {
     const link = identityLink(row);
-    if (link) linkedByIdentity.add(key(link.projectId, link.target)).add(key(link.projectId, link.source));
+    if (link) linkedByIdentity.set(link.projectId, link.target, true).set(link.projectId, link.source, true);
   }
-  const todo = new Map<string, readonly [string, string]>();
+  const todo = new PairMap<true>();
   for (const row of rows) {
-    const k = key(row.projectId, row.distinctId);
-    if (!cache.get(k) && !linkedByIdentity.has(k)) todo.set(k, [row.projectId, row.distinctId]);
+    const { projectId: p, distinctId: d } = row;
+    if (!todo.has(p, d) && !cache.get(p, d) && !linkedByIdentity.has(p, d)) todo.set(p, d, true);
   }
   if (!todo.size) return new Set();
-  const known = await lookup(pool, [...todo.values()]);
-  const links = [...todo.entries()]
-    .filter(([k]) => !known.has(k))
-    .map(([, [p, d]]) => [p, d, newPersonId(p, d)] as const)
+  const pairs = [...todo.pairs()].map(([p, d]) => [p, d] as const);
+  const known = await lookup(pool, pairs);
+  // Committed links: safe to remember now.
+  for (const [p, d, v] of known.pairs()) cache.set(p, d, v);
+  const links = pairs
+    .filter(([p, d]) => !known.has(p, d))
+    .map(([p, d]) => [p, d, newPersonId(p, d)] as const)
     .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   if (!links.length) return new Set();
   const { rows: made } = await pool.query(
@@ -267,7 +302,10 @@ export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: 
      on conflict (id) do nothing returning id`,
     [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
   );
-  return new Set(made.map((r) => r.id as string));
+  const createdIds = new Set(made.map((r) => r.id as string));
+  // Links that lost a race to another writer are looked up again inside the transaction.
+  for (const [p, d, person] of links) if (createdIds.has(person)) cache.set(p, d, person);
+  return createdIds;
 }
 
 async function applyPersonProperties(

@@ -15,6 +15,8 @@ export interface IngestRow {
   fields: EnrichedFields;
   revenue: number | null;
   properties: Record<string, unknown>;
+  /** JSON of `properties`, when validation already produced it. */
+  propertiesJson?: string;
   set?: Record<string, unknown>;
   setOnce?: Record<string, unknown>;
 }

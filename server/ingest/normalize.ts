@@ -77,11 +77,6 @@ export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts)
     setOnce = { ...(props.$set_once as Record<string, unknown>), ...setOnce };
     delete props.$set_once;
   }
-  const size = JSON.stringify(props).length + (set ? JSON.stringify(set).length : 0) + (setOnce ? JSON.stringify(setOnce).length : 0);
-  if (size > limits.maxPropertiesBytes) {
-    return { index, field: "properties", problem: `larger than ${limits.maxPropertiesBytes} bytes (${size})` };
-  }
-
   let ms = facts.receivedAt;
   if (w.timestamp !== undefined && w.timestamp !== null) {
     const t = parseTime(w.timestamp);
@@ -98,12 +93,19 @@ export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts)
     ms = facts.receivedAt;
   }
 
+  const propertiesJson = JSON.stringify(props);
+  const size = propertiesJson.length + (set ? JSON.stringify(set).length : 0) + (setOnce ? JSON.stringify(setOnce).length : 0);
+  if (size > limits.maxPropertiesBytes) {
+    return { index, field: "properties", problem: `larger than ${limits.maxPropertiesBytes} bytes (${size})` };
+  }
+
   return {
     uuid: eventUuid(facts.projectId, w.uuid ?? undefined, ms),
     event: cleanString(w.event),
     distinctId: cleanString(w.distinct_id),
     timestamp: new Date(ms),
     properties: props,
+    propertiesJson,
     set,
     setOnce,
     ip: facts.ip,

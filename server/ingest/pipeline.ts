@@ -130,6 +130,7 @@ export class CapturePipeline {
       fields,
       revenue: revenueOf(ev.properties),
       properties: ev.properties,
+      propertiesJson: ev.propertiesJson,
       set: ev.set,
       setOnce: ev.setOnce,
     };

@@ -19,9 +19,10 @@ export function cleanString(s: string): string {
 }
 
 /**
- * Walks a properties object once: enforces depth, key count and key length, rejects keys that
- * could reach object prototypes, cleans strings, and returns a plain copy plus its JSON size
- * estimate. Throws PropertyProblem naming the offending path.
+ * Walks a properties object once, in place (it comes straight from JSON.parse and is ours):
+ * enforces depth, key count and key length, rejects keys that could reach object prototypes,
+ * and cleans strings. Copies an object only when a key itself needs cleaning. Throws
+ * PropertyProblem naming the offending path.
  */
 export function sanitizeProperties(value: unknown, field: string): { value: Record<string, unknown>; keys: number } {
   if (value === undefined || value === null) return { value: {}, keys: 0 };
@@ -30,29 +31,52 @@ export function sanitizeProperties(value: unknown, field: string): { value: Reco
   return { value: walk(value as Record<string, unknown>, field, 1, state) as Record<string, unknown>, keys: state.keys };
 }
 
+function needsCleaning(s: string): boolean {
+  return s.includes("\u0000") || !s.isWellFormed();
+}
+
 function walk(v: unknown, path: string, depth: number, state: { keys: number }): unknown {
   if (v === null || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (typeof v === "string") return cleanString(v);
+  if (typeof v === "string") return needsCleaning(v) ? cleanString(v) : v;
   if (depth > limits.maxPropertyDepth) throw new PropertyProblem(path, `nested deeper than ${limits.maxPropertyDepth} levels`);
   if (Array.isArray(v)) {
     state.keys += v.length;
     if (state.keys > limits.maxPropertyKeys) throw new PropertyProblem(path, `more than ${limits.maxPropertyKeys} keys and items`);
-    return v.map((item, i) => walk(item, `${path}[${i}]`, depth + 1, state));
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      if (item !== null && typeof item === "object") v[i] = walk(item, `${path}[${i}]`, depth + 1, state);
+      else if (typeof item === "string" && needsCleaning(item)) v[i] = cleanString(item);
+      else if (typeof item === "number" && !Number.isFinite(item)) v[i] = null;
+    }
+    return v;
   }
   if (typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v as object)) {
+    const obj = v as Record<string, unknown>;
+    let rename: Array<[string, string]> | null = null;
+    for (const key in obj) {
       if (++state.keys > limits.maxPropertyKeys) throw new PropertyProblem(path, `more than ${limits.maxPropertyKeys} keys and items`);
       if (key.length > limits.maxPropertyKeyLength) {
         throw new PropertyProblem(`${path}.${key.slice(0, 40)}…`, `key longer than ${limits.maxPropertyKeyLength} characters`);
       }
       if (FORBIDDEN_KEYS.has(key)) throw new PropertyProblem(`${path}.${key}`, "key name is not allowed");
-      const cleanKey = cleanString(key);
-      if (cleanKey.length === 0) throw new PropertyProblem(path, "empty key name");
-      out[cleanKey] = walk((v as Record<string, unknown>)[key], `${path}.${cleanKey}`, depth + 1, state);
+      if (key.length === 0) throw new PropertyProblem(path, "empty key name");
+      const item = obj[key];
+      if (item !== null && typeof item === "object") obj[key] = walk(item, `${path}.${key}`, depth + 1, state);
+      else if (typeof item === "string") {
+        if (needsCleaning(item)) obj[key] = cleanString(item);
+      } else if (typeof item === "number") {
+        if (!Number.isFinite(item)) obj[key] = null;
+      } else if (typeof item !== "boolean" && item !== null) obj[key] = null;
+      if (needsCleaning(key)) (rename ??= []).push([key, cleanString(key)]);
     }
-    return out;
+    if (rename) {
+      const out: Record<string, unknown> = {};
+      const renamed = new Map(rename);
+      for (const key in obj) out[renamed.get(key) ?? key] = obj[key];
+      return out;
+    }
+    return obj;
   }
-  return null; // functions, bigint, symbols cannot come from JSON; drop anything else
+  return null;
 }

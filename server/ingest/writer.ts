@@ -23,6 +23,32 @@ const CONNECTION_CODES = new Set([
   "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08004", "08006",
 ]);
 
+/**
+ * Claims the batch's event ids in `event_uuids`; returns "project+uuid" of those not seen before.
+ * Ids travel as one comma-joined text per project (cheaper to encode than array parameters).
+ */
+async function insertEventIds(client: pg.PoolClient, rows: IngestRow[]): Promise<Set<string>> {
+  const byProject = new Map<string, { uuids: string[]; times: string[] }>();
+  for (const r of rows) {
+    let g = byProject.get(r.projectId);
+    if (!g) byProject.set(r.projectId, (g = { uuids: [], times: [] }));
+    g.uuids.push(r.uuid);
+    g.times.push(String(r.ts));
+  }
+  const fresh = new Set<string>();
+  for (const [projectId, g] of byProject) {
+    const { rows: inserted } = await client.query(
+      `insert into event_uuids (project_id, uuid, timestamp)
+       select $1::uuid, u, to_timestamp(t / 1000.0)
+         from unnest(string_to_array($2, ',')::uuid[], string_to_array($3, ',')::float8[]) as x(u, t)
+       on conflict do nothing returning uuid`,
+      [projectId, g.uuids.join(","), g.times.join(",")],
+    );
+    for (const r of inserted) fresh.add(projectId + r.uuid);
+  }
+  return fresh;
+}
+
 export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
@@ -185,13 +211,8 @@ export class IngestWriter {
     let broken: unknown;
     try {
       await client.query("begin");
-      const { rows: fresh } = await client.query(
-        `insert into event_uuids (project_id, uuid, timestamp)
-         select * from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) on conflict do nothing returning project_id, uuid`,
-        [rows.map((r) => r.projectId), rows.map((r) => r.uuid), rows.map((r) => new Date(r.ts).toISOString())],
-      );
-      const freshKeys = new Set(fresh.map((f: { project_id: string; uuid: string }) => f.project_id + f.uuid));
-      const toWrite = freshKeys.size === rows.length ? rows : rows.filter((r) => freshKeys.has(r.projectId + r.uuid));
+      const fresh = await insertEventIds(client, rows);
+      const toWrite = fresh.size === rows.length ? rows : rows.filter((r) => fresh.has(r.projectId + r.uuid));
       let commitDefinitions = () => {};
       let commitPersons = () => {};
       if (toWrite.length) {
