@@ -30,6 +30,8 @@ export const configSchema = z.object({
   FORESIGHT_DEMO_DATA: bool.default(true),
   FORESIGHT_SECURE_COOKIES: bool.optional(),
   FORESIGHT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** HTTP processes sharing the port (node:cluster); capture is CPU-bound in Node, so use the cores. */
+  FORESIGHT_WEB_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   FORESIGHT_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().optional(),

@@ -1,3 +1,6 @@
+import cluster, { type Worker } from "node:cluster";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { Runner } from "graphile-worker";
 import type { Config } from "./config";
 import { connectDatabase } from "./db/client";
@@ -5,7 +8,7 @@ import { deployMigrations } from "./db/migrations";
 import { openDatabase, type OpenedDatabase } from "./db/open-database";
 import { assertPortFree } from "./db/embedded";
 import { createDeps, type Deps } from "./deps";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
 import { firstRun, type FirstRunReport } from "./bootstrap/first-run";
 import { loadDemoOnFirstStart } from "./bootstrap/demo-data";
 import { createHttpApp, listen, type WebServer } from "./http";
@@ -13,7 +16,7 @@ import { ensureRemixBuild } from "./remix-build";
 import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
 import { startWorker } from "../workers/runner";
 import { ensureEventPartitions } from "./ingest/partitions";
-import { createCaptureService } from "./ingest/service";
+import { createCaptureService, type CaptureService } from "./ingest/service";
 
 export interface RunOptions {
   web: boolean;
@@ -25,19 +28,20 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
   const logger = createLogger(config.LOG_LEVEL);
   const say = (msg: string) => process.stderr.write(msg + "\n");
   initSentry({ dsn: config.SENTRY_DSN, environment: config.SENTRY_ENVIRONMENT });
+  const webProcesses = opts.web ? config.FORESIGHT_WEB_PROCESSES : 1;
 
-  if (opts.web) {
+  if (opts.web && !cluster.isWorker) {
     await assertPortFree(config.PORT, config.HOST).catch((err: Error) => {
       throw new Error(`PORT: ${err.message}`);
     });
     ensureRemixBuild(say);
   }
 
-  const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  const stack: Stack = [];
   let stopping: Promise<void> | null = null;
   const shutdown = (code: number) => {
     stopping ??= (async () => {
-      say("\nStopping Foresight...");
+      if (!cluster.isWorker) say("\nStopping Foresight...");
       for (const part of stack.reverse()) {
         await part.stop().catch((err) => logger.error({ err, part: part.name }, "stop failed"));
       }
@@ -58,6 +62,17 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     captureError(err, { kind: "process" });
   });
 
+  if (cluster.isWorker) {
+    // A web process forked by the primary below: the database is ready, it only serves HTTP.
+    try {
+      await serveWeb(config, logger, stack, `w${process.env.FORESIGHT_WEB_INDEX ?? cluster.worker!.id}`);
+    } catch (err) {
+      say(`foresight: ${(err as Error).message}`);
+      await shutdown(1);
+    }
+    return;
+  }
+
   try {
     const opened: OpenedDatabase = await openDatabase(config, logger);
     stack.push({ name: "postgres", stop: () => opened.stop() });
@@ -75,25 +90,97 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       stack.push({ name: "worker", stop: () => runner.stop() });
     }
     let web: WebServer | null = null;
-    if (opts.web) {
+    if (opts.web && webProcesses > 1) {
+      const capture = await createCaptureService(deps);
+      stack.push({ name: "capture writer", stop: () => capture.close() });
+      await replayOtherSpools(deps, stack, webProcesses);
+      const workers = await forkWebProcesses(webProcesses, opened.url, logger, () => stopping !== null);
+      stack.push({ name: "web processes", stop: () => workers.stop() });
+      web = { url: `http://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST}:${config.PORT}`, port: config.PORT, close: async () => {} };
+      say(banner(deps, opened, web, report, opts) + `  (${webProcesses} web processes)\n`);
+      startDemoLoad(config, deps, capture, stack, say, logger);
+    } else if (opts.web) {
       const capture = await createCaptureService(deps);
       deps.onPersonErased = () => capture.writer.persons.clear();
       stack.push({ name: "capture writer", stop: () => capture.close() });
       web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
       stack.push({ name: "web", stop: () => web!.close() });
       say(banner(deps, opened, web, report, opts));
-      if (config.FORESIGHT_DEMO_DATA) {
-        const abort = new AbortController();
-        const loading = loadDemoOnFirstStart(deps, capture, { signal: abort.signal, log: say }).catch((err) => {
-          logger.error({ err }, "demo data load failed; it is retried on the next start");
-        });
-        stack.push({ name: "demo data", stop: () => (abort.abort(), loading) });
-      }
+      startDemoLoad(config, deps, capture, stack, say, logger);
     } else say(banner(deps, opened, web, report, opts));
   } catch (err) {
     say(`foresight: ${(err as Error).message}`);
     await shutdown(1);
   }
+}
+
+type Stack = Array<{ name: string; stop: () => Promise<unknown> }>;
+
+function startDemoLoad(config: Config, deps: Deps, capture: CaptureService, stack: Stack, say: (m: string) => void, logger: Logger) {
+  if (!config.FORESIGHT_DEMO_DATA) return;
+  const abort = new AbortController();
+  const loading = loadDemoOnFirstStart(deps, capture, { signal: abort.signal, log: say }).catch((err) => {
+    logger.error({ err }, "demo data load failed; it is retried on the next start");
+  });
+  stack.push({ name: "demo data", stop: () => (abort.abort(), loading) });
+}
+
+/** One HTTP process: its own pool, capture writer and spool directory. */
+async function serveWeb(config: Config, logger: Logger, stack: Stack, spoolName: string) {
+  const db = connectDatabase(config.DATABASE_URL!);
+  stack.push({ name: "database pool", stop: () => db.close() });
+  const deps = createDeps(config, db, logger);
+  const capture = await createCaptureService(deps, { spoolDir: path.join(config.FORESIGHT_DATA_DIR, "spool", spoolName) });
+  deps.onPersonErased = () => capture.writer.persons.clear();
+  stack.push({ name: "capture writer", stop: () => capture.close() });
+  const web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
+  stack.push({ name: "web", stop: () => web.close() });
+}
+
+/** Spool directories of web processes that will not run now (fewer processes than last time) are replayed here. */
+async function replayOtherSpools(deps: Deps, stack: Stack, processes: number) {
+  const root = path.join(deps.config.FORESIGHT_DATA_DIR, "spool");
+  if (!existsSync(root)) return;
+  const wanted = new Set(["main", ...Array.from({ length: processes }, (_, i) => `w${i + 1}`)]);
+  for (const dir of readdirSync(root)) {
+    if (wanted.has(dir)) continue;
+    const leftover = await createCaptureService(deps, { spoolDir: path.join(root, dir) });
+    stack.push({ name: `spool ${dir}`, stop: () => leftover.close() });
+  }
+}
+
+/** Forks web processes sharing the port; replaces one that dies unless Foresight is stopping. */
+async function forkWebProcesses(n: number, databaseUrl: string, logger: Logger, stopping: () => boolean) {
+  const live = new Map<number, Worker>();
+  const fork = (index: number) =>
+    new Promise<void>((resolve, reject) => {
+      const w = cluster.fork({ DATABASE_URL: databaseUrl, FORESIGHT_WEB_INDEX: String(index) });
+      live.set(index, w);
+      w.once("listening", () => resolve());
+      w.once("exit", (code, signal) => {
+        live.delete(index);
+        if (stopping()) return;
+        logger.error({ index, code, signal }, "web process exited; starting another");
+        reject(new Error(`web process ${index} exited (${signal ?? code}) before listening`));
+        setTimeout(() => void fork(index).catch(() => {}), 1000);
+      });
+    });
+  await Promise.all(Array.from({ length: n }, (_, i) => fork(i + 1)));
+  return {
+    async stop() {
+      await Promise.all(
+        [...live.values()].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
+              const timer = setTimeout(() => w.process.kill("SIGKILL"), 20_000);
+              w.once("exit", () => (clearTimeout(timer), resolve()));
+              w.process.kill("SIGTERM");
+            }),
+        ),
+      );
+    },
+  };
 }
 
 function banner(deps: Deps, db: OpenedDatabase, web: WebServer | null, report: FirstRunReport | null, opts: RunOptions) {

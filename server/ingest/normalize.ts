@@ -20,6 +20,34 @@ export const wireEventSchema = z.object({
 });
 
 export type WireEvent = z.input<typeof wireEventSchema>;
+type ParsedWireEvent = z.output<typeof wireEventSchema>;
+
+/**
+ * The common case, checked by hand because it runs for every event: a plain object whose fields
+ * already have the types the schema wants. Anything else goes through the schema, which also
+ * names the problem. Must accept exactly what wireEventSchema accepts, or less.
+ */
+function plainWireEvent(raw: unknown): ParsedWireEvent | null {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;
+  const r = raw as Record<string, unknown>;
+  const { event, distinct_id: id, timestamp: ts, offset, uuid } = r;
+  if (typeof event !== "string" || event.length === 0 || event.length > limits.maxEventNameLength) return null;
+  const distinctId = typeof id === "string" ? id : typeof id === "number" ? String(id) : null;
+  if (distinctId === null || distinctId.length === 0 || distinctId.length > limits.maxDistinctIdLength) return null;
+  if (ts !== undefined && ts !== null && typeof ts !== "string" && typeof ts !== "number") return null;
+  if (offset !== undefined && offset !== null && typeof offset !== "number") return null;
+  if (uuid !== undefined && uuid !== null && (typeof uuid !== "string" || uuid.length > 200)) return null;
+  return {
+    event,
+    distinct_id: distinctId,
+    timestamp: ts as string | number | null | undefined,
+    offset: offset as number | null | undefined,
+    uuid: uuid as string | null | undefined,
+    properties: r.properties,
+    $set: r.$set,
+    $set_once: r.$set_once,
+  };
+}
 
 export interface Problem {
   index: number;
@@ -51,12 +79,15 @@ export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts)
   const rec = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
   const inner = rec?.properties && typeof rec.properties === "object" ? (rec.properties as Record<string, unknown>) : null;
   if (rec && rec.distinct_id === undefined && inner && inner.distinct_id !== undefined) raw = { ...rec, distinct_id: inner.distinct_id };
-  const parsed = wireEventSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { index, field: issue.path.join(".") || "event", problem: issue.path.length ? issue.message : "must be an object" };
+  let w = plainWireEvent(raw);
+  if (!w) {
+    const parsed = wireEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { index, field: issue.path.join(".") || "event", problem: issue.path.length ? issue.message : "must be an object" };
+    }
+    w = parsed.data;
   }
-  const w = parsed.data;
   let props: Record<string, unknown>;
   let set: Record<string, unknown> | undefined;
   let setOnce: Record<string, unknown> | undefined;

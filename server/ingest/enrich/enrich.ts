@@ -2,7 +2,8 @@ import type { CapturedEvent, EnrichedFields } from "../captured-event";
 import { cleanString } from "./clean-string";
 import { lookupGeo, type GeoResult } from "./geo";
 import { anonymizeIp, type IpMode } from "./ip";
-import { parseUrlFields } from "./url";
+import { LruCache } from "./lru";
+import { parseUrlFields, type UrlFields } from "./url";
 import { fromClientProperties, parseUserAgent } from "./user-agent";
 
 export interface EnrichOptions {
@@ -22,9 +23,22 @@ function firstString(a: unknown, b: unknown): unknown {
  * User-Agent, whose "bot" verdict always wins), geo from the raw IP, and the IP as the project's
  * policy stores it. Pure apart from the cached lookups; never throws on odd property values.
  */
+// Sites repeat the same pages and referrers: parsing a URL costs more than a map lookup.
+const pages = new LruCache<string, UrlFields>(10_000);
+
+function pageFields(url: unknown, referrer: unknown): UrlFields {
+  if (typeof url !== "string" || (referrer !== undefined && referrer !== null && typeof referrer !== "string")) {
+    return parseUrlFields(url, referrer);
+  }
+  const k = referrer ? url + "\u0001" + referrer : url;
+  let page = pages.get(k);
+  if (!page) pages.set(k, (page = parseUrlFields(url, referrer)));
+  return page;
+}
+
 export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedFields {
   const props = event.properties;
-  const page = parseUrlFields(firstString(props.$current_url, props.url), firstString(props.$referrer, props.referrer));
+  const page = pageFields(firstString(props.$current_url, props.url), firstString(props.$referrer, props.referrer));
   const parsed = parseUserAgent(event.userAgent);
   const client = fromClientProperties(props);
   const geo = event.ip ? (opts.lookupGeo ?? lookupGeo)(event.ip) : null;

@@ -28,7 +28,7 @@ export interface ForesightUnderTest {
  * which NODE_OPTIONS does not accept). Its own process group, so a Ctrl-C reaches the benchmark
  * only, and the benchmark stops the server in order.
  */
-export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: boolean } = {}): Promise<ForesightUnderTest> {
+export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: boolean; webProcesses?: number } = {}): Promise<ForesightUnderTest> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "foresight-bench-"));
   const writeKey = "bench_" + randomBytes(16).toString("hex");
   const [port, pgPort] = [await freePort(), await freePort()];
@@ -40,6 +40,7 @@ export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: 
     FORESIGHT_ADMIN_PASSWORD: "bench-admin-password",
     FORESIGHT_WRITE_KEY: writeKey,
     FORESIGHT_DEMO_DATA: "false",
+    FORESIGHT_WEB_PROCESSES: String(opts.webProcesses ?? 1),
     LOG_LEVEL: "warn",
   });
   const seenPids = new Set<string>();

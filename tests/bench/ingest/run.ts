@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "100" },
     concurrency: { type: "string", default: "64" },
     seed: { type: "string", default: "42" },
+    "web-processes": { type: "string", default: "2" },
     profile: { type: "boolean", default: false },
     json: { type: "string" },
     "keep-data": { type: "boolean", default: false },
@@ -36,7 +37,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(`usage: npx tsx tests/bench/ingest/run.ts [--quick] [--events N] [--insert-events N] [--users N]
-       [--batch N] [--concurrency N] [--seed N] [--profile] [--json FILE] [--keep-data]`);
+       [--batch N] [--concurrency N] [--seed N] [--web-processes N] [--profile] [--json FILE] [--keep-data]`);
   process.exit(0);
 }
 const N = Number(args.events ?? (args.quick ? 30_000 : 300_000));
@@ -44,7 +45,8 @@ const INSERT_N = Math.min(N, Number(args["insert-events"] ?? (args.quick ? 3_000
 const USERS = Number(args.users);
 const BATCH = Number(args.batch);
 const CONCURRENCY = Number(args.concurrency);
-for (const [name, v] of Object.entries({ events: N, "insert-events": INSERT_N, users: USERS, batch: BATCH, concurrency: CONCURRENCY })) {
+const WEB_PROCESSES = Number(args["web-processes"]);
+for (const [name, v] of Object.entries({ events: N, "insert-events": INSERT_N, users: USERS, batch: BATCH, concurrency: CONCURRENCY, "web-processes": WEB_PROCESSES })) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
@@ -84,11 +86,12 @@ async function main() {
   say(`machine: ${cpus.length} x ${cpus[0]?.model.trim()}, ${fmt.mb(os.totalmem() / 2 ** 20)} RAM, ${os.type()} ${os.release()}, node ${process.version}`);
   say(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
-  say("starting foresight web (embedded PostgreSQL in a temp dir)...");
+  say(`starting foresight web with FORESIGHT_WEB_PROCESSES=${WEB_PROCESSES} (embedded PostgreSQL in a temp dir)...`);
   const t0 = performance.now();
   server = await startForesight({
     nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     keepDataDir: args["keep-data"],
+    webProcesses: WEB_PROCESSES,
   });
   say(`  ready at ${server.url} in ${fmt.fixed((performance.now() - t0) / 1000, 1)} s (server pid ${server.pid}, data in ${server.dataDir})`);
   const db = await BenchDb.connect(server.databaseUrl);
