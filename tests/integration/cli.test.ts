@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -8,6 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
 import { createTestDatabase } from "../support/db";
 import { spawnForesight } from "../support/spawn-foresight";
+import { waitFor } from "../support/wait";
+
+/** Live processes whose environment contains `text` (forked web processes inherit it). */
+function processesWithEnv(text: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(text)) found.push(Number(pid));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
 
 function processesMentioning(text: string): string[] {
   const ps = execFileSync("ps", ["-eo", "pid,args"]).toString().split("\n");
@@ -48,6 +63,36 @@ describe("foresight command", () => {
     } finally {
       blocker.close();
       await db.drop();
+    }
+  });
+});
+
+describe("foresight web with several processes", () => {
+  it("serves capture from every process and stops them all on Ctrl-C", async () => {
+    const db = await createTestDatabase();
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "foresight-cluster-"));
+    const key = "fs_pub_cluster_test_key_00001";
+    try {
+      const p = spawnForesight(["web"], {
+        DATABASE_URL: db.url, PORT: String(await freePort()), FORESIGHT_DATA_DIR: dataDir,
+        FORESIGHT_WEB_PROCESSES: "2", FORESIGHT_WRITE_KEY: key, FORESIGHT_DEMO_DATA: "false",
+      });
+      const [, url] = await p.waitForOutput(/Foresight is running at (\S+)/, 90_000);
+      expect(p.output()).toContain("(2 web processes)");
+      expect(processesWithEnv(`FORESIGHT_DATA_DIR=${dataDir}`).length).toBe(3);
+      const responses = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        fetch(`${url}/api/capture`, { method: "POST", body: JSON.stringify({ api_key: key, event: "c", distinct_id: `d${i}` }) }).then((r) => r.status)));
+      expect(responses.every((s) => s === 200)).toBe(true);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      expect((await client.query("select count(*)::int as n from events")).rows[0].n).toBe(20);
+      await client.end();
+      p.ctrlC();
+      expect((await p.exited).code).toBe(0);
+      await waitFor(async () => processesWithEnv(`FORESIGHT_DATA_DIR=${dataDir}`).length === 0, "every web process to exit", 10_000);
+    } finally {
+      await db.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
     }
   });
 });
