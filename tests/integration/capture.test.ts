@@ -189,6 +189,48 @@ describe("request-level problems answer 4xx with a precise error", () => {
   });
 });
 
+describe("per-project privacy settings", () => {
+  it("cookieless mode replaces the distinct id by a daily hash and stores no IP", async () => {
+    const { project, keys } = await createProject(server.env.db.prisma, { name: "Cookieless" });
+    await server.env.db.prisma.project.update({ where: { id: project.id }, data: { cookieless: true, ipMode: "keep" } });
+    const headers = { "user-agent": chrome, "x-forwarded-for": "81.2.69.160" };
+    for (const id of ["tracked-cookie-1", "tracked-cookie-2"]) {
+      expect((await post(base, "/api/capture", { api_key: keys.write, event: "$pageview", distinct_id: id, properties: { $host: "travel.example" } }, { headers })).status).toBe(200);
+    }
+    const rows = await q("select distinct_id, ip, country from events where project_id = $1", [project.id]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].distinct_id).toMatch(/^cookieless_[0-9a-f]{32}$/);
+    expect(rows[1].distinct_id).toBe(rows[0].distinct_id); // same visitor, same day
+    expect(rows.map((r) => r.ip)).toEqual([null, null]);
+    expect(rows[0].country).toBe("GB"); // geo is read before the IP is dropped
+  });
+
+  it("respects Do-Not-Track and Global Privacy Control when the project does", async () => {
+    const { project, keys } = await createProject(server.env.db.prisma, { name: "DNT" });
+    for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }]) {
+      const res = await post(base, "/api/capture", { api_key: keys.write, event: "x", distinct_id: "d" }, { headers: header });
+      expect(res.body).toMatchObject({ status: 1, accepted: 0, dnt: true });
+    }
+    expect(await q("select count(*)::int as n from events where project_id = $1", [project.id])).toEqual([{ n: 0 }]);
+    await server.env.db.prisma.project.update({ where: { id: project.id }, data: { respectDnt: false } });
+    server.capture.keys.invalidate();
+    await post(base, "/api/capture", { api_key: keys.write, event: "x", distinct_id: "d" }, { headers: { dnt: "1" } });
+    expect(await q("select count(*)::int as n from events where project_id = $1", [project.id])).toEqual([{ n: 1 }]);
+  });
+
+  it("strict typed events reject a domain event whose properties do not match", async () => {
+    const { project, keys } = await createProject(server.env.db.prisma, { name: "Strict" });
+    await server.env.db.prisma.project.update({ where: { id: project.id }, data: { strictEvents: true } });
+    const res = await post(base, "/api/capture", { api_key: keys.write, batch: [
+      { event: "booking_completed", distinct_id: "s", properties: { booking_id: "b1", revenue: "lots" } },
+      { event: "custom_thing", distinct_id: "s", properties: { anything: 1 } },
+    ] });
+    expect(res.status).toBe(400);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.errors.every((e: { index: number; field: string }) => e.index === 0 && e.field.startsWith("properties."))).toBe(true);
+  });
+});
+
 describe("PostHog and Segment wire formats", () => {
   it("accepts posthog-js style gzip-js and base64 form bodies", async () => {
     const u1 = randomUUID();
