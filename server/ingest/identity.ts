@@ -123,7 +123,7 @@ export async function resolvePersons(
   cache: PersonCache,
   /** Persons that preCreatePersons just created for this batch (they get first-touch attribution). */
   fresh: ReadonlySet<string> = new Set(),
-): Promise<{ personIds: string[]; commit(): void }> {
+): Promise<{ personIds: string[]; commit(finalIds?: string[]): void }> {
   const mergedAway: string[] = [];
   const known = new PairMap<string>();
   const wanted = new PairMap<true>();
@@ -224,9 +224,9 @@ export async function resolvePersons(
   await applyPersonProperties(client, rows, personIds, created, identified);
   return {
     personIds,
-    commit() {
+    commit(finalIds = personIds) {
       mergedAway.forEach((p) => cache.merged(p));
-      rows.forEach((row, i) => cache.set(row.projectId, row.distinctId, personIds[i]!));
+      rows.forEach((row, i) => cache.set(row.projectId, row.distinctId, finalIds[i]!));
     },
   };
 }
@@ -383,7 +383,32 @@ async function mergePersons(
      on conflict (project_id, from_person_id) do update set to_person_id = excluded.to_person_id, merged_at = now()`,
     [projectId, from, to],
   );
-  await client.query(`update events set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
+  // Delete first: it waits for writers holding the person (see lockPersons), so the events
+  // update below, with a fresh snapshot, also catches the events they were committing.
   await client.query(`delete from persons where id = $1`, [from]);
+  await client.query(`update events set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
   return to;
+}
+
+/**
+ * Before COPYing events, a writer key-share-locks the persons they point to. A concurrent merge
+ * deletes the merged-away person, so it either waits for this transaction (and then moves its
+ * events) or has already committed (and the lock finds the person gone): then the events are
+ * pointed at the person it was merged into. Either way no event keeps a merged-away person.
+ */
+export async function lockPersons(client: pg.PoolClient, personIds: string[]): Promise<string[]> {
+  const ids = [...new Set(personIds)];
+  const { rows } = await client.query(`select id from persons where id = any($1::uuid[]) for key share`, [ids]);
+  if (rows.length === ids.length) return personIds;
+  const present = new Set(rows.map((r) => r.id as string));
+  const missing = ids.filter((id) => !present.has(id));
+  const { rows: merges } = await client.query(
+    `select m.from_person_id, m.to_person_id from person_merges m
+       join persons p on p.id = m.to_person_id
+      where m.from_person_id = any($1::uuid[])
+      for key share of p`,
+    [missing],
+  );
+  const moved = new Map(merges.map((m) => [m.from_person_id as string, m.to_person_id as string]));
+  return personIds.map((id) => moved.get(id) ?? id);
 }

@@ -3,7 +3,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { PersonCache, preCreatePersons, resolvePersons } from "./identity";
+import { lockPersons, PersonCache, preCreatePersons, resolvePersons } from "./identity";
 import type { IngestRow } from "./ingest-row";
 import type { Spool } from "./spool";
 
@@ -216,8 +216,9 @@ export class IngestWriter {
       let commitDefinitions = () => {};
       let commitPersons = () => {};
       if (toWrite.length) {
-        const { personIds, commit } = await resolvePersons(client, toWrite, this.persons, newPersons);
-        commitPersons = commit;
+        const resolved = await resolvePersons(client, toWrite, this.persons, newPersons);
+        const personIds = await lockPersons(client, resolved.personIds);
+        commitPersons = () => resolved.commit(personIds);
         await new Promise<void>((resolve, reject) => {
           const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));
           stream.on("error", reject);

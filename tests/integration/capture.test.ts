@@ -207,7 +207,7 @@ describe("per-project privacy settings", () => {
 
   it("respects Do-Not-Track and Global Privacy Control when the project does", async () => {
     const { project, keys } = await createProject(server.env.db.prisma, { name: "DNT" });
-    for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }]) {
+    for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }] as Array<Record<string, string>>) {
       const res = await post(base, "/api/capture", { api_key: keys.write, event: "x", distinct_id: "d" }, { headers: header });
       expect(res.body).toMatchObject({ status: 1, accepted: 0, dnt: true });
     }
