@@ -110,6 +110,9 @@ describe("foresight start on embedded PostgreSQL", () => {
     };
   });
   afterAll(async () => {
+    // After a failure, nothing of this test may outlive it: the servers (found by their
+    // environment) and their PostgreSQL (found by its data directory argument).
+    for (const pid of processesWithEnv(`FORESIGHT_DATA_DIR=${dataDir}`)) process.kill(pid, "SIGKILL");
     for (const line of processesMentioning(dataDir)) process.kill(Number(line.trim().split(" ")[0]), "SIGKILL");
     await fs.rm(dataDir, { recursive: true, force: true });
   });

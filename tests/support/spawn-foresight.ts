@@ -12,6 +12,19 @@ export interface Spawned {
   ctrlC(): void;
 }
 
+// Whatever happens to a test, nothing it spawned outlives the test process: each server runs as
+// its own process group (with its PostgreSQL and web processes), killed whole on exit.
+const live = new Set<number>();
+process.on("exit", () => {
+  for (const pgid of live) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Runs `foresight <args>` as its own process group, the way a terminal runs `npm start`. */
 export function spawnForesight(args: string[], env: Record<string, string | undefined>): Spawned {
   const child = spawn(process.execPath, [path.join(repoRoot, "bin", "foresight.mjs"), ...args], {
@@ -28,8 +41,12 @@ export function spawnForesight(args: string[], env: Record<string, string | unde
       listeners.forEach((l) => l());
     });
   }
+  live.add(child.pid!);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    child.on("exit", (code, signal) => {
+      live.delete(child.pid!);
+      resolve({ code, signal });
+    }),
   );
   return {
     child,
