@@ -226,7 +226,16 @@ export async function resolvePersons(
     personIds,
     commit(finalIds = personIds) {
       mergedAway.forEach((p) => cache.merged(p));
-      rows.forEach((row, i) => cache.set(row.projectId, row.distinctId, finalIds[i]!));
+      // Only what the cache did not already know (most rows hit it).
+      for (const [p, d] of wanted.pairs()) {
+        const v = known.get(p, d);
+        if (v) cache.set(p, d, v);
+      }
+      if (finalIds !== personIds) {
+        rows.forEach((row, i) => {
+          if (finalIds[i] !== personIds[i]) cache.set(row.projectId, row.distinctId, finalIds[i]!);
+        });
+      }
     },
   };
 }
@@ -280,7 +289,7 @@ export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: 
   const todo = new PairMap<true>();
   for (const row of rows) {
     const { projectId: p, distinctId: d } = row;
-    if (!todo.has(p, d) && !cache.get(p, d) && !linkedByIdentity.has(p, d)) todo.set(p, d, true);
+    if (cache.get(p, d) === undefined && !linkedByIdentity.has(p, d)) todo.set(p, d, true);
   }
   if (!todo.size) return new Set();
   const pairs = [...todo.pairs()].map(([p, d]) => [p, d] as const);
@@ -371,6 +380,8 @@ async function mergePersons(
   const { rows } = await client.query(`select is_identified from persons where id = $1`, [from]);
   if (rows[0]?.is_identified && !mergeIdentified) return null;
   if (created.has(to)) return fold(to, from);
+  // Exclusive: waits for the project's other writers in flight (see beginWithProjectLocks).
+  await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 7))`, [projectId]);
   await client.query(`update person_distinct_ids set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
   await client.query(
     `update persons t set properties = f.properties || t.properties, is_identified = true, updated_at = now()
@@ -383,30 +394,40 @@ async function mergePersons(
      on conflict (project_id, from_person_id) do update set to_person_id = excluded.to_person_id, merged_at = now()`,
     [projectId, from, to],
   );
-  // Delete first: it waits for writers holding the person (see lockPersons), so the events
-  // update below, with a fresh snapshot, also catches the events they were committing.
-  await client.query(`delete from persons where id = $1`, [from]);
   await client.query(`update events set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
+  await client.query(`delete from persons where id = $1`, [from]);
   return to;
 }
 
 /**
- * Before COPYing events, a writer key-share-locks the persons they point to. A concurrent merge
- * deletes the merged-away person, so it either waits for this transaction (and then moves its
- * events) or has already committed (and the lock finds the person gone): then the events are
- * pointed at the person it was merged into. Either way no event keeps a merged-away person.
+ * Every writer transaction holds a shared advisory lock per project it writes to; a merge takes
+ * the exclusive one (mergePersons). So a merge waits for writers in flight and its events update
+ * then sees their events, and a writer starting later sees the merge committed: its person ids
+ * are checked here and those merged away are replaced by the person they were merged into.
+ * Advisory locks live in memory: unlike row locks they write nothing to the heap or the WAL.
  */
-export async function lockPersons(client: pg.PoolClient, personIds: string[]): Promise<string[]> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `begin` plus the shared project locks, in one round trip. Project ids come from our own
+ * projects table (never from a request) and are checked to be UUIDs before they are quoted.
+ */
+export function beginWithProjectLocks(projectIds: Iterable<string>): string {
+  const locks = [...new Set(projectIds)].map((p) => {
+    if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
+    return `select pg_advisory_xact_lock_shared(hashtextextended('${p}', 7));`;
+  });
+  return `begin; ${locks.join(" ")}`;
+}
+
+export async function checkPersons(client: pg.PoolClient, personIds: string[]): Promise<string[]> {
   const ids = [...new Set(personIds)];
-  const { rows } = await client.query(`select id from persons where id = any($1::uuid[]) for key share`, [ids]);
+  const { rows } = await client.query(`select id from persons where id = any($1::uuid[])`, [ids]);
   if (rows.length === ids.length) return personIds;
   const present = new Set(rows.map((r) => r.id as string));
   const missing = ids.filter((id) => !present.has(id));
   const { rows: merges } = await client.query(
-    `select m.from_person_id, m.to_person_id from person_merges m
-       join persons p on p.id = m.to_person_id
-      where m.from_person_id = any($1::uuid[])
-      for key share of p`,
+    `select from_person_id, to_person_id from person_merges where from_person_id = any($1::uuid[])`,
     [missing],
   );
   const moved = new Map(merges.map((m) => [m.from_person_id as string, m.to_person_id as string]));

@@ -3,7 +3,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { lockPersons, PersonCache, preCreatePersons, resolvePersons } from "./identity";
+import { beginWithProjectLocks, checkPersons, PersonCache, preCreatePersons, resolvePersons } from "./identity";
 import type { IngestRow } from "./ingest-row";
 import type { Spool } from "./spool";
 
@@ -210,14 +210,14 @@ export class IngestWriter {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      await client.query("begin");
+      await client.query(beginWithProjectLocks(rows.map((r) => r.projectId)));
       const fresh = await insertEventIds(client, rows);
       const toWrite = fresh.size === rows.length ? rows : rows.filter((r) => fresh.has(r.projectId + r.uuid));
       let commitDefinitions = () => {};
       let commitPersons = () => {};
       if (toWrite.length) {
         const resolved = await resolvePersons(client, toWrite, this.persons, newPersons);
-        const personIds = await lockPersons(client, resolved.personIds);
+        const personIds = await checkPersons(client, resolved.personIds);
         commitPersons = () => resolved.commit(personIds);
         await new Promise<void>((resolve, reject) => {
           const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));

@@ -2,7 +2,7 @@ import type { CapturedEvent, EnrichedFields } from "../captured-event";
 import { cleanString } from "./clean-string";
 import { lookupGeo, type GeoResult } from "./geo";
 import { anonymizeIp, type IpMode } from "./ip";
-import { LruCache } from "./lru";
+import { RecentCache } from "./recent-cache";
 import { parseUrlFields, type UrlFields } from "./url";
 import { fromClientProperties, parseUserAgent } from "./user-agent";
 
@@ -24,7 +24,7 @@ function firstString(a: unknown, b: unknown): unknown {
  * policy stores it. Pure apart from the cached lookups; never throws on odd property values.
  */
 // Sites repeat the same pages and referrers: parsing a URL costs more than a map lookup.
-const pages = new LruCache<string, UrlFields>(10_000);
+const pages = new RecentCache<string, UrlFields>(10_000);
 
 function pageFields(url: unknown, referrer: unknown): UrlFields {
   if (typeof url !== "string" || (referrer !== undefined && referrer !== null && typeof referrer !== "string")) {

@@ -12,7 +12,7 @@ import path from "node:path";
 import { Reader, type Response } from "mmdb-lib";
 import { cleanString } from "./clean-string";
 import { formatIPv4, formatIPv6, isPublicIp, parseIPv4, parseIp } from "./ip-address";
-import { LruCache } from "./lru";
+import { RecentCache } from "./recent-cache";
 
 export interface GeoResult {
   /** ISO 3166-1 alpha-2. */
@@ -54,7 +54,7 @@ type Family = "ipv4" | "ipv6";
 /** One pair of databases with lazy loading and a result cache; `lookupGeo` uses the packaged pair. */
 export class GeoLookup {
   private readonly readers: Record<Family, Reader<Response> | null | undefined> = { ipv4: undefined, ipv6: undefined };
-  private readonly cache = new LruCache<string, GeoResult | null>(CACHE_SIZE);
+  private readonly cache = new RecentCache<string, GeoResult | null>(CACHE_SIZE);
   /** Why a database did not load, for logs and health output. */
   readonly loadErrors: Partial<Record<Family, string>> = {};
 

@@ -1,7 +1,7 @@
 import { isbot } from "isbot";
 import { UAParser } from "ua-parser-js";
 import { cleanString } from "./clean-string";
-import { LruCache } from "./lru";
+import { RecentCache } from "./recent-cache";
 
 export type DeviceType = "mobile" | "tablet" | "desktop" | "bot";
 
@@ -40,7 +40,7 @@ const COMPATIBLE_PRODUCT = /compatible;\s*([A-Za-z][\w.-]*)\/v?(\d[\d.]*)/;
 const LEADING_PRODUCT = /^(?!Mozilla\/)([A-Za-z][\w.-]*)\/v?(\d[\d.]*)/;
 
 const parser = new UAParser();
-const cache = new LruCache<string, UserAgentFields>(CACHE_SIZE);
+const cache = new RecentCache<string, UserAgentFields>(CACHE_SIZE);
 
 function parse(ua: string): UserAgentFields {
   const result = parser.setUA(ua).getResult();
