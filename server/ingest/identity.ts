@@ -49,6 +49,7 @@ export class PersonCache {
     this.map.set(projectId, distinctId, personId);
   }
   merged(personId: string) {
+    if (this.mergedAway.size > 100_000) this.clear();
     this.mergedAway.add(personId);
   }
   /** Drop everything (after erasing a person, say). */
@@ -380,7 +381,7 @@ async function mergePersons(
   const { rows } = await client.query(`select is_identified from persons where id = $1`, [from]);
   if (rows[0]?.is_identified && !mergeIdentified) return null;
   if (created.has(to)) return fold(to, from);
-  // Exclusive: waits for the project's other writers in flight (see beginWithProjectLocks).
+  // Exclusive: waits for the project's other writers in flight (see MergeWatch).
   await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 7))`, [projectId]);
   await client.query(`update person_distinct_ids set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
   await client.query(
@@ -402,34 +403,48 @@ async function mergePersons(
 /**
  * Every writer transaction holds a shared advisory lock per project it writes to; a merge takes
  * the exclusive one (mergePersons). So a merge waits for writers in flight and its events update
- * then sees their events, and a writer starting later sees the merge committed: its person ids
- * are checked here and those merged away are replaced by the person they were merged into.
- * Advisory locks live in memory: unlike row locks they write nothing to the heap or the WAL.
+ * then sees their events; a writer that starts later must not use a merged-away person from its
+ * cache (the merge may have run in another process): the same round trip that begins the
+ * transaction lists the project's recent merges, and those persons are dropped from the cache
+ * before persons are resolved. Advisory locks live in memory: no heap or WAL writes.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How far back each transaction looks for merges: far longer than any merge transaction. */
+const MERGE_LOOKBACK_MS = 60_000;
 
-/**
- * `begin` plus the shared project locks, in one round trip. Project ids come from our own
- * projects table (never from a request) and are checked to be UUIDs before they are quoted.
- */
-export function beginWithProjectLocks(projectIds: Iterable<string>): string {
-  const locks = [...new Set(projectIds)].map((p) => {
-    if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
-    return `select pg_advisory_xact_lock_shared(hashtextextended('${p}', 7));`;
-  });
-  return `begin; ${locks.join(" ")}`;
-}
+export class MergeWatch {
+  private since = new Map<string, number>();
 
-export async function checkPersons(client: pg.PoolClient, personIds: string[]): Promise<string[]> {
-  const ids = [...new Set(personIds)];
-  const { rows } = await client.query(`select id from persons where id = any($1::uuid[])`, [ids]);
-  if (rows.length === ids.length) return personIds;
-  const present = new Set(rows.map((r) => r.id as string));
-  const missing = ids.filter((id) => !present.has(id));
-  const { rows: merges } = await client.query(
-    `select from_person_id, to_person_id from person_merges where from_person_id = any($1::uuid[])`,
-    [missing],
-  );
-  const moved = new Map(merges.map((m) => [m.from_person_id as string, m.to_person_id as string]));
-  return personIds.map((id) => moved.get(id) ?? id);
+  /**
+   * `begin`, the shared project locks and the recent-merge queries, in one round trip. Project
+   * ids come from our own projects table (never from a request) and are checked to be UUIDs
+   * before they are quoted; the times are numbers.
+   */
+  beginSql(projectIds: Iterable<string>): { sql: string; projects: string[] } {
+    const projects = [...new Set(projectIds)];
+    const parts = ["begin;"];
+    for (const p of projects) {
+      if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
+      parts.push(`select pg_advisory_xact_lock_shared(hashtextextended('${p}', 7));`);
+    }
+    for (const p of projects) {
+      const since = Math.floor((this.since.get(p) ?? 0) - MERGE_LOOKBACK_MS);
+      parts.push(
+        `select from_person_id, (extract(epoch from clock_timestamp()) * 1000)::float8 as now from person_merges where project_id = '${p}' and merged_at > to_timestamp(${since} / 1000.0)` +
+          ` union all select null, (extract(epoch from clock_timestamp()) * 1000)::float8;`,
+      );
+    }
+    return { sql: parts.join(" "), projects };
+  }
+
+  /** Reads the merge queries' results (the last `projects.length` results) into the cache. */
+  apply(results: Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>, projects: string[], cache: PersonCache) {
+    const tail = results.slice(results.length - projects.length);
+    tail.forEach((r, i) => {
+      for (const row of r.rows) {
+        if (row.from_person_id) cache.merged(row.from_person_id);
+        else this.since.set(projects[i]!, row.now);
+      }
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { beginWithProjectLocks, checkPersons, PersonCache, preCreatePersons, resolvePersons } from "./identity";
+import { MergeWatch, PersonCache, preCreatePersons, resolvePersons } from "./identity";
 import type { IngestRow } from "./ingest-row";
 import type { Spool } from "./spool";
 
@@ -74,6 +74,7 @@ export class IngestWriter {
   private recovering: Promise<void> | null = null;
   private closed = false;
   readonly persons = new PersonCache();
+  private merges = new MergeWatch();
   private definitions = new DefinitionRegistry();
   readonly stats = { committedRows: 0, duplicateRows: 0, transactions: 0, spooledRows: 0, replayedRows: 0 };
 
@@ -210,15 +211,16 @@ export class IngestWriter {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      await client.query(beginWithProjectLocks(rows.map((r) => r.projectId)));
+      const begin = this.merges.beginSql(rows.map((r) => r.projectId));
+      const results = (await client.query(begin.sql)) as unknown as Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>;
+      this.merges.apply(results, begin.projects, this.persons);
       const fresh = await insertEventIds(client, rows);
       const toWrite = fresh.size === rows.length ? rows : rows.filter((r) => fresh.has(r.projectId + r.uuid));
       let commitDefinitions = () => {};
       let commitPersons = () => {};
       if (toWrite.length) {
-        const resolved = await resolvePersons(client, toWrite, this.persons, newPersons);
-        const personIds = await checkPersons(client, resolved.personIds);
-        commitPersons = () => resolved.commit(personIds);
+        const { personIds, commit } = await resolvePersons(client, toWrite, this.persons, newPersons);
+        commitPersons = commit;
         await new Promise<void>((resolve, reject) => {
           const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));
           stream.on("error", reject);
