@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "100" },
     concurrency: { type: "string", default: "64" },
     seed: { type: "string", default: "42" },
-    "web-processes": { type: "string", default: "2" },
+    "web-processes": { type: "string", default: "1" },
     profile: { type: "boolean", default: false },
     json: { type: "string" },
     "keep-data": { type: "boolean", default: false },
