@@ -1,63 +1,7 @@
 import type pg from "pg";
 import type { IngestRow } from "./ingest-row";
+import { PairMap, type PersonCache } from "./person-cache";
 import { uuidFromName } from "./uuid";
-
-/** (project, distinct id) -> value, as nested maps: no key strings are built on the hot path. */
-export class PairMap<V> {
-  private byProject = new Map<string, Map<string, V>>();
-  size = 0;
-
-  get(projectId: string, distinctId: string): V | undefined {
-    return this.byProject.get(projectId)?.get(distinctId);
-  }
-  has(projectId: string, distinctId: string): boolean {
-    return this.byProject.get(projectId)?.has(distinctId) ?? false;
-  }
-  set(projectId: string, distinctId: string, value: V): this {
-    let m = this.byProject.get(projectId);
-    if (!m) this.byProject.set(projectId, (m = new Map()));
-    if (!m.has(distinctId)) this.size++;
-    m.set(distinctId, value);
-    return this;
-  }
-  /** Every entry holding `from` now holds `to` (a merged person). */
-  replaceValue(from: V, to: V) {
-    for (const m of this.byProject.values()) for (const [k, v] of m) if (v === from) m.set(k, to);
-  }
-  *pairs(): Generator<[string, string, V]> {
-    for (const [p, m] of this.byProject) for (const [d, v] of m) yield [p, d, v];
-  }
-  clear() {
-    this.byProject.clear();
-    this.size = 0;
-  }
-}
-
-/** distinct id -> person id, remembered across batches; merged-away persons are re-resolved. */
-export class PersonCache {
-  private map = new PairMap<string>();
-  private mergedAway = new Set<string>();
-
-  constructor(private readonly max = 500_000) {}
-
-  get(projectId: string, distinctId: string): string | undefined {
-    const p = this.map.get(projectId, distinctId);
-    return p !== undefined && (this.mergedAway.size === 0 || !this.mergedAway.has(p)) ? p : undefined;
-  }
-  set(projectId: string, distinctId: string, personId: string) {
-    if (this.map.size >= this.max) this.map.clear();
-    this.map.set(projectId, distinctId, personId);
-  }
-  merged(personId: string) {
-    if (this.mergedAway.size > 100_000) this.clear();
-    this.mergedAway.add(personId);
-  }
-  /** Drop everything (after erasing a person, say). */
-  clear() {
-    this.map.clear();
-    this.mergedAway.clear();
-  }
-}
 
 /** The person a brand-new distinct id gets: deterministic, so concurrent writers agree. */
 export const newPersonId = (projectId: string, distinctId: string) => uuidFromName(projectId, "person", distinctId);
@@ -124,7 +68,7 @@ export async function resolvePersons(
   cache: PersonCache,
   /** Persons that preCreatePersons just created for this batch (they get first-touch attribution). */
   fresh: ReadonlySet<string> = new Set(),
-): Promise<{ personIds: string[]; commit(finalIds?: string[]): void }> {
+): Promise<{ personIds: string[]; commit(): void }> {
   const mergedAway: string[] = [];
   const known = new PairMap<string>();
   const wanted = new PairMap<true>();
@@ -225,17 +169,12 @@ export async function resolvePersons(
   await applyPersonProperties(client, rows, personIds, created, identified);
   return {
     personIds,
-    commit(finalIds = personIds) {
+    commit() {
       mergedAway.forEach((p) => cache.merged(p));
       // Only what the cache did not already know (most rows hit it).
       for (const [p, d] of wanted.pairs()) {
         const v = known.get(p, d);
         if (v) cache.set(p, d, v);
-      }
-      if (finalIds !== personIds) {
-        rows.forEach((row, i) => {
-          if (finalIds[i] !== personIds[i]) cache.set(row.projectId, row.distinctId, finalIds[i]!);
-        });
       }
     },
   };
@@ -293,15 +232,10 @@ export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: 
     if (cache.get(p, d) === undefined && !linkedByIdentity.has(p, d)) todo.set(p, d, true);
   }
   if (!todo.size) return new Set();
-  const pairs = [...todo.pairs()].map(([p, d]) => [p, d] as const);
-  const known = await lookup(pool, pairs);
-  // Committed links: safe to remember now.
-  for (const [p, d, v] of known.pairs()) cache.set(p, d, v);
-  const links = pairs
-    .filter(([p, d]) => !known.has(p, d))
+  // No lookup first: ids already linked (to their own or a merged person) simply conflict.
+  const links = [...todo.pairs()]
     .map(([p, d]) => [p, d, newPersonId(p, d)] as const)
     .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-  if (!links.length) return new Set();
   const { rows: made } = await pool.query(
     `with linked as (
        insert into person_distinct_ids (project_id, distinct_id, person_id)
@@ -398,53 +332,4 @@ async function mergePersons(
   await client.query(`update events set person_id = $3 where project_id = $1 and person_id = $2`, [projectId, from, to]);
   await client.query(`delete from persons where id = $1`, [from]);
   return to;
-}
-
-/**
- * Every writer transaction holds a shared advisory lock per project it writes to; a merge takes
- * the exclusive one (mergePersons). So a merge waits for writers in flight and its events update
- * then sees their events; a writer that starts later must not use a merged-away person from its
- * cache (the merge may have run in another process): the same round trip that begins the
- * transaction lists the project's recent merges, and those persons are dropped from the cache
- * before persons are resolved. Advisory locks live in memory: no heap or WAL writes.
- */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** How far back each transaction looks for merges: far longer than any merge transaction. */
-const MERGE_LOOKBACK_MS = 60_000;
-
-export class MergeWatch {
-  private since = new Map<string, number>();
-
-  /**
-   * `begin`, the shared project locks and the recent-merge queries, in one round trip. Project
-   * ids come from our own projects table (never from a request) and are checked to be UUIDs
-   * before they are quoted; the times are numbers.
-   */
-  beginSql(projectIds: Iterable<string>): { sql: string; projects: string[] } {
-    const projects = [...new Set(projectIds)];
-    const parts = ["begin;"];
-    for (const p of projects) {
-      if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
-      parts.push(`select pg_advisory_xact_lock_shared(hashtextextended('${p}', 7));`);
-    }
-    for (const p of projects) {
-      const since = Math.floor((this.since.get(p) ?? 0) - MERGE_LOOKBACK_MS);
-      parts.push(
-        `select from_person_id, (extract(epoch from clock_timestamp()) * 1000)::float8 as now from person_merges where project_id = '${p}' and merged_at > to_timestamp(${since} / 1000.0)` +
-          ` union all select null, (extract(epoch from clock_timestamp()) * 1000)::float8;`,
-      );
-    }
-    return { sql: parts.join(" "), projects };
-  }
-
-  /** Reads the merge queries' results (the last `projects.length` results) into the cache. */
-  apply(results: Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>, projects: string[], cache: PersonCache) {
-    const tail = results.slice(results.length - projects.length);
-    tail.forEach((r, i) => {
-      for (const row of r.rows) {
-        if (row.from_person_id) cache.merged(row.from_person_id);
-        else this.since.set(projects[i]!, row.now);
-      }
-    });
-  }
 }

@@ -3,7 +3,9 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { MergeWatch, PersonCache, preCreatePersons, resolvePersons } from "./identity";
+import { preCreatePersons, resolvePersons } from "./identity";
+import { MergeWatch } from "./merge-watch";
+import { PersonCache } from "./person-cache";
 import type { IngestRow } from "./ingest-row";
 import type { Spool } from "./spool";
 
