@@ -1,3 +1,4 @@
+import type { EnrichedFields } from "../captured-event";
 import { CLICK_ID_PARAMS } from "./channel";
 import { MAX_FIELD_LENGTH, cleanString } from "./clean-string";
 
@@ -6,21 +7,14 @@ export { classifyReferrer, type Channel, type ChannelSignals } from "./channel";
 /** PostHog's referrer and referring domain for a visit with no referrer. */
 export const DIRECT = "$direct";
 
-export interface UrlFields {
-  url: string | null;
-  host: string | null;
-  pathname: string | null;
-  referrer: string | null;
-  /** Host name of the referrer, "$direct" when there was none (as PostHog records it). */
-  referringDomain: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  utmTerm: string | null;
-  utmContent: string | null;
-  /** The first ad click-id parameter on the URL (gclid, fbclid, msclkid ...), for channel classification. */
+/** The page fields of EnrichedFields, plus the click id used for channel classification. */
+export type UrlFields = Pick<
+  EnrichedFields,
+  "url" | "host" | "pathname" | "referrer" | "referringDomain" | "utmSource" | "utmMedium" | "utmCampaign" | "utmTerm" | "utmContent"
+> & {
+  /** The first ad click-id parameter on the URL (gclid, fbclid, msclkid ...). */
   clickId: string | null;
-}
+};
 
 /** Base for relative URLs ("/pricing?x=1"): only the path and query are read from the result. */
 const RELATIVE_HOST = "relative.invalid";
