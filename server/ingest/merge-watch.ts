@@ -20,12 +20,14 @@ export class MergeWatch {
    * ids come from our own projects table (never from a request) and are checked to be UUIDs
    * before they are quoted; the times are numbers.
    */
-  beginSql(projectIds: Iterable<string>): { sql: string; projects: string[] } {
+  beginSql(projectIds: Iterable<string>, exclusive = false): { sql: string; projects: string[] } {
     const projects = [...new Set(projectIds)];
     const parts = ["begin;"];
     for (const p of projects) {
       if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
-      parts.push(`select pg_advisory_xact_lock_shared(hashtextextended('${p}', 7));`);
+      // Exclusive when retrying after a deadlock: two writers that both hold the shared lock and
+      // both need to merge would otherwise wait for each other again.
+      parts.push(`select pg_advisory_xact_lock${exclusive ? "" : "_shared"}(hashtextextended('${p}', 7));`);
     }
     for (const p of projects) {
       const since = Math.floor((this.since.get(p) ?? 0) - MERGE_LOOKBACK_MS);

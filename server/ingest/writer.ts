@@ -191,17 +191,19 @@ export class IngestWriter {
   }
 
   private async writeWithRetry(rows: IngestRow[]): Promise<void> {
+    let exclusive = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writeRows(rows);
+        return await this.writeRows(rows, exclusive);
       } catch (err) {
+        exclusive ||= (err as { code?: string }).code === "40P01";
         if (attempt >= 4 || !RETRYABLE.has((err as { code?: string }).code ?? "")) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
   }
 
-  private async writeRows(input: IngestRow[]): Promise<void> {
+  private async writeRows(input: IngestRow[], exclusive = false): Promise<void> {
     const seen = new Set<string>();
     const rows = input.filter((r) => {
       const k = r.projectId + r.uuid;
@@ -213,7 +215,7 @@ export class IngestWriter {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      const begin = this.merges.beginSql(rows.map((r) => r.projectId));
+      const begin = this.merges.beginSql(rows.map((r) => r.projectId), exclusive);
       const results = (await client.query(begin.sql)) as unknown as Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>;
       this.merges.apply(results, begin.projects, this.persons);
       const fresh = await insertEventIds(client, rows);

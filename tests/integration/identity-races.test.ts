@@ -49,4 +49,24 @@ describe("identity under concurrent requests", () => {
     const { rows: total } = await server.env.db.pool.query("select count(*)::int as n from events where project_id = $1", [projectId]);
     expect(total[0].n).toBe(5 * 12 * 6);
   });
+
+  it("concurrent merges all succeed (writers that deadlock retry holding the project lock)", async () => {
+    const send = (batch: object[]) => post(server.web.url, "/api/capture", { api_key: key, batch });
+    const n = 24;
+    // Both ids of every pair already have a person with events: each identify is a real merge.
+    await Promise.all(Array.from({ length: n }, (_, i) => send([
+      { event: "$pageview", distinct_id: `merge-anon-${i}` },
+      { event: "login_page", distinct_id: `merge-user-${i}` },
+    ])));
+    const results = await Promise.all(Array.from({ length: n }, (_, i) =>
+      send([{ event: "$identify", distinct_id: `merge-user-${i}`, properties: { $anon_distinct_id: `merge-anon-${i}` } }])));
+    expect(results.map((r) => r.status)).toEqual(Array(n).fill(200));
+    const { rows } = await server.env.db.pool.query(
+      `select count(*)::int as merges from person_merges where project_id = $1`, [projectId]);
+    expect(rows[0].merges).toBeGreaterThanOrEqual(n);
+    const { rows: stale } = await server.env.db.pool.query(
+      `select e.distinct_id from events e join person_distinct_ids d on d.project_id = e.project_id and d.distinct_id = e.distinct_id
+        where e.project_id = $1 and e.person_id <> d.person_id`, [projectId]);
+    expect(stale).toEqual([]);
+  });
 });
