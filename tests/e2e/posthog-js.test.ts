@@ -70,7 +70,9 @@ describe("posthog-js in Chromium", () => {
     expect(events).toEqual(expect.arrayContaining(["$pageview", "search", "$identify", "booking_completed"]));
     const pageview = rows.find((r) => r.event === "$pageview");
     expect(pageview).toMatchObject({ distinct_id: anon, utm_source: "newsletter", browser: "Chrome" });
-    expect(pageview.session_id).toBeTruthy();
+    // posthog-js's own session id (a UUIDv7), the same on every event of this visit.
+    expect(pageview.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(new Set(rows.map((r) => r.session_id))).toEqual(new Set([pageview.session_id]));
     const persons = await q(
       "select distinct person_id from person_distinct_ids where project_id = $1 and distinct_id = any($2)",
       [projectId, [anon, "pjs-user-1"]],
