@@ -1,61 +1,42 @@
-import http from "node:http";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server/config";
-import { createProject } from "../../server/projects/create-project";
-import { launchChromium } from "../support/browser";
-import { startTestWebServer } from "../support/web-server";
+import { startCustomerSite } from "../support/customer-site";
 import { waitFor } from "../support/wait";
 
 // posthog-js from npm, unmodified, on a page of its own origin, sending to Foresight.
 const posthogBundle = readFileSync(path.join(repoRoot, "node_modules/posthog-js/dist/array.full.no-external.js"));
 
-let server: Awaited<ReturnType<typeof startTestWebServer>>;
-let chrome: Awaited<ReturnType<typeof launchChromium>>;
-let site: http.Server;
-let siteUrl: string;
-let key: string;
-let projectId: string;
+let site: Awaited<ReturnType<typeof startCustomerSite>>;
 
 beforeAll(async () => {
-  [server, chrome] = await Promise.all([startTestWebServer(), launchChromium()]);
-  const created = await createProject(server.env.db.prisma, { name: "posthog-js site" });
-  key = created.keys.write;
-  projectId = created.project.id;
-  site = http.createServer((req, res) => {
-    if (req.url === "/posthog.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(posthogBundle);
-    res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><html><head><title>Flights</title>
+  site = await startCustomerSite({
+    projectName: "posthog-js site",
+    assets: { "/posthog.js": posthogBundle },
+    page: ({ foresightUrl, key }) => `<!doctype html><html><head><title>Flights</title>
       <script src="/posthog.js"></script>
       <script>
         posthog.init(${JSON.stringify(key)}, {
-          api_host: ${JSON.stringify(server.web.url)},
+          api_host: ${JSON.stringify(foresightUrl)},
           autocapture: false, capture_pageview: true, disable_session_recording: true,
           request_batching: false, persistence: "localStorage",
           // Automated Chromium sets navigator.webdriver; PostHog's documented switch for e2e tests.
           opt_out_useragent_filter: true,
         });
-      </script></head><body><h1>Search flights</h1></body></html>`);
+      </script></head><body><h1>Search flights</h1></body></html>`,
   });
-  await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
-  siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
 });
-afterAll(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.close();
-});
-
-const q = async (sql: string, params: unknown[] = []) => (await server.env.db.pool.query(sql, params)).rows;
+afterAll(() => site?.close());
 
 describe("posthog-js in Chromium", () => {
   it("delivers pageviews, captures and identify, attributed to one person", async () => {
     // A desktop Chrome user agent, so Foresight's own bot detection sees a browser.
-    const context = await chrome.browser.newContext({
+    const context = await site.chrome.browser.newContext({
       userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
     });
     const page = await context.newPage();
-    await page.goto(`${siteUrl}/search?utm_source=newsletter&utm_medium=email`);
+    await page.goto(`${site.url}/search?utm_source=newsletter&utm_medium=email`);
     await page.waitForFunction(() => (window as any).posthog?.__loaded);
     const anon = await page.evaluate(() => (window as any).posthog.get_distinct_id());
     await page.evaluate(() => (window as any).posthog.capture("search", { origin: "LHR", destination: "BCN", cheapest_price: 79 }));
@@ -63,7 +44,7 @@ describe("posthog-js in Chromium", () => {
     await page.evaluate(() => (window as any).posthog.capture("booking_completed", { revenue: 158 }));
 
     const rows = await waitFor(async () => {
-      const r = await q("select event, distinct_id, person_id, utm_source, browser, session_id from events where project_id = $1 order by timestamp", [projectId]);
+      const r = await site.query("select event, distinct_id, person_id, utm_source, browser, session_id from events where project_id = $1 order by timestamp", [site.projectId]);
       return r.some((e) => e.event === "booking_completed") && r.some((e) => e.event === "$identify") ? r : null;
     }, "posthog-js events in the database");
     const events = rows.map((r) => r.event);
@@ -73,13 +54,13 @@ describe("posthog-js in Chromium", () => {
     // posthog-js's own session id (a UUIDv7), the same on every event of this visit.
     expect(pageview.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(new Set(rows.map((r) => r.session_id))).toEqual(new Set([pageview.session_id]));
-    const persons = await q(
+    const persons = await site.query(
       "select distinct person_id from person_distinct_ids where project_id = $1 and distinct_id = any($2)",
-      [projectId, [anon, "pjs-user-1"]],
+      [site.projectId, [anon, "pjs-user-1"]],
     );
     expect(persons).toHaveLength(1);
     expect(new Set(rows.map((r) => r.person_id))).toEqual(new Set([persons[0].person_id]));
-    const [person] = await q("select properties from persons where id = $1", [persons[0].person_id]);
+    const [person] = await site.query("select properties from persons where id = $1", [persons[0].person_id]);
     expect(person.properties).toMatchObject({ email: "pjs@example.com", $initial_utm_source: "newsletter" });
   });
 });

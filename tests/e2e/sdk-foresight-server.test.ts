@@ -1,55 +1,36 @@
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Foresight } from "../../sdk/node/src/index";
-import { createProject } from "../../server/projects/create-project";
-import { launchChromium } from "../support/browser";
-import { startTestWebServer } from "../support/web-server";
+import { startCustomerSite } from "../support/customer-site";
 import { waitFor } from "../support/wait";
 
 // Foresight's own SDKs against the real server: the browser SDK served by the app at
 // /sdk/foresight.js on a site of another origin, and the Node SDK.
-let server: Awaited<ReturnType<typeof startTestWebServer>>;
-let chrome: Awaited<ReturnType<typeof launchChromium>>;
-let site: http.Server;
-let siteUrl: string;
-let key: string;
-let projectId: string;
+let site: Awaited<ReturnType<typeof startCustomerSite>>;
 
 beforeAll(async () => {
-  [server, chrome] = await Promise.all([startTestWebServer(), launchChromium()]);
-  const created = await createProject(server.env.db.prisma, { name: "SDK site" });
-  key = created.keys.write;
-  projectId = created.project.id;
-  site = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><html><head><title>Deals</title>
+  site = await startCustomerSite({
+    projectName: "SDK site",
+    page: ({ foresightUrl, key }) => `<!doctype html><html><head><title>Deals</title>
       <script>
-      !function(w,d,u){var f=w.foresight=w.foresight||[];if(f.__loaded||f.__snippet)return;f.__snippet=1;["init","capture","identify","alias","reset","optOut","optIn","setConsent","register","flush"].forEach(function(m){f[m]=function(){f.push([m].concat([].slice.call(arguments)))}});var s=d.createElement("script");s.async=!0;s.src=u;(d.head||d.body).appendChild(s)}(window,document,${JSON.stringify(server.web.url + "/sdk/foresight.js")});
+      !function(w,d,u){var f=w.foresight=w.foresight||[];if(f.__loaded||f.__snippet)return;f.__snippet=1;["init","capture","identify","alias","reset","optOut","optIn","setConsent","register","flush"].forEach(function(m){f[m]=function(){f.push([m].concat([].slice.call(arguments)))}});var s=d.createElement("script");s.async=!0;s.src=u;(d.head||d.body).appendChild(s)}(window,document,${JSON.stringify(foresightUrl + "/sdk/foresight.js")});
       foresight.init(${JSON.stringify(key)}, { flushIntervalMs: 200 });
       foresight.capture("search", { origin: "MAN", destination: "AMS" });
-      </script></head><body><a id="next" href="/deals">deals</a></body></html>`);
+      </script></head><body><a id="next" href="/deals">deals</a></body></html>`,
   });
-  await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
-  siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
 });
-afterAll(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.close();
-});
-
-const q = async (sql: string, params: unknown[] = []) => (await server.env.db.pool.query(sql, params)).rows;
+afterAll(() => site?.close());
 
 describe("Foresight SDKs against the real server", () => {
   it("browser SDK (script tag served by the app): pageview, capture and identify are stored", async () => {
-    expect((await fetch(server.web.url + "/sdk/foresight.js")).status).toBe(200);
-    const context = await chrome.browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1" });
+    expect((await fetch(site.server.web.url + "/sdk/foresight.js")).status).toBe(200);
+    const context = await site.chrome.browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1" });
     const page = await context.newPage();
-    await page.goto(`${siteUrl}/?utm_source=partner`);
+    await page.goto(`${site.url}/?utm_source=partner`);
     await page.waitForFunction(() => typeof (window as any).foresight?.getDistinctId === "function");
     await page.evaluate(() => (window as any).foresight.identify("sdk-user-7", { email: "sdk@example.com" }));
     await page.evaluate(() => (window as any).foresight.flush());
     const rows = await waitFor(async () => {
-      const r = await q("select event, distinct_id, person_id, device, os, utm_source, session_id from events where project_id = $1", [projectId]);
+      const r = await site.query("select event, distinct_id, person_id, device, os, utm_source, session_id from events where project_id = $1", [site.projectId]);
       return ["$pageview", "search", "$identify"].every((e) => r.some((x) => x.event === e)) ? r : null;
     }, "browser SDK events");
     const pageview = rows.find((r) => r.event === "$pageview");
@@ -61,13 +42,13 @@ describe("Foresight SDKs against the real server", () => {
 
   it("Node SDK: batches arrive gzip-compressed with Bearer auth and are stored once", async () => {
     const errors: unknown[] = [];
-    const client = new Foresight({ apiKey: key, host: server.web.url, flushAt: 10, onError: (e) => errors.push(e) });
+    const client = new Foresight({ apiKey: site.key, host: site.server.web.url, flushAt: 10, onError: (e) => errors.push(e) });
     for (let i = 0; i < 25; i++) client.capture({ distinctId: "node-user", event: "price_checked", properties: { i } });
     client.identify({ distinctId: "node-user", properties: { plan: "team" } });
     await client.shutdown();
     expect(errors).toEqual([]);
-    expect(await q("select count(*)::int as n from events where project_id = $1 and event = 'price_checked'", [projectId])).toEqual([{ n: 25 }]);
-    const [person] = await q("select p.properties from persons p join person_distinct_ids d on d.person_id = p.id where d.project_id = $1 and d.distinct_id = 'node-user'", [projectId]);
+    expect(await site.query("select count(*)::int as n from events where project_id = $1 and event = 'price_checked'", [site.projectId])).toEqual([{ n: 25 }]);
+    const [person] = await site.query("select p.properties from persons p join person_distinct_ids d on d.person_id = p.id where d.project_id = $1 and d.distinct_id = 'node-user'", [site.projectId]);
     expect(person.properties).toMatchObject({ plan: "team" });
   });
 });
