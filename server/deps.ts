@@ -14,6 +14,8 @@ export interface Deps {
    * distinct id -> person cache). The process that owns the capture service sets it.
    */
   onPersonErased?: () => void;
+  /** Set by the capture service: forget cached project settings (this process at once, others within 30 s). */
+  onProjectSettingsChanged?: () => void;
 }
 
 export function createDeps(config: Config, db: Database, logger: Logger): Deps {

@@ -16,7 +16,7 @@ import { ensureRemixBuild } from "./remix-build";
 import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
 import { startWorker } from "../workers/runner";
 import { ensureEventPartitions } from "./ingest/partitions";
-import { createCaptureService, type CaptureService } from "./ingest/service";
+import { createCaptureService, wireCaptureHooks, type CaptureService } from "./ingest/service";
 
 export interface RunOptions {
   web: boolean;
@@ -101,7 +101,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       startDemoLoad(config, deps, capture, stack, say, logger);
     } else if (opts.web) {
       const capture = await createCaptureService(deps);
-      deps.onPersonErased = () => capture.writer.persons.clear();
+      wireCaptureHooks(deps, capture);
       stack.push({ name: "capture writer", stop: () => capture.close() });
       web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
       stack.push({ name: "web", stop: () => web!.close() });
@@ -131,7 +131,7 @@ async function serveWeb(config: Config, logger: Logger, stack: Stack, spoolName:
   stack.push({ name: "database pool", stop: () => db.close() });
   const deps = createDeps(config, db, logger);
   const capture = await createCaptureService(deps, { spoolDir: path.join(config.FORESIGHT_DATA_DIR, "spool", spoolName) });
-  deps.onPersonErased = () => capture.writer.persons.clear();
+  wireCaptureHooks(deps, capture);
   stack.push({ name: "capture writer", stop: () => capture.close() });
   const web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
   stack.push({ name: "web", stop: () => web.close() });

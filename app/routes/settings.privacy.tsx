@@ -64,7 +64,7 @@ export default function PrivacySettings() {
     result?.values?.[name] ?? (typeof current === "boolean" ? (current ? "on" : "off") : String(current));
   return (
     <div className="stack-lg">
-      {result?.saved ? <FormMessage success="Saved. Capture applies the new settings within 30 seconds." /> : null}
+      {result?.saved ? <FormMessage success="Saved. Capture applies the new settings at once (other web processes within 30 seconds)." /> : null}
       <Card
         title={`Privacy for ${settings.name}`}
         description="How this project collects events and how long it keeps them. Switch project in the top bar to change another's."

@@ -35,3 +35,9 @@ export async function createCaptureService(deps: Deps, opts: { spoolDir?: string
   const pipeline = new CapturePipeline(keys, new EventRateLimiter(), new SessionTracker(), writer, await cookielessSecret(deps));
   return { pipeline, writer, keys, close: () => writer.close() };
 }
+
+/** Lets admin actions reach this process's capture caches (erasure, settings changes). */
+export function wireCaptureHooks(deps: Deps, capture: CaptureService): void {
+  deps.onPersonErased = () => capture.writer.persons.clear();
+  deps.onProjectSettingsChanged = () => capture.keys.invalidate();
+}

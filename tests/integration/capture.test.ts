@@ -4,6 +4,7 @@ import { storeApiKey } from "../../server/auth/api-keys";
 import { createProject } from "../../server/projects/create-project";
 import { startTestWebServer } from "../support/web-server";
 import { post } from "../support/capture-client";
+import { signIn } from "../support/users";
 
 let server: Awaited<ReturnType<typeof startTestWebServer>>;
 let base: string;
@@ -212,8 +213,9 @@ describe("per-project privacy settings", () => {
       expect(res.body).toMatchObject({ status: 1, accepted: 0, dnt: true });
     }
     expect(await q("select count(*)::int as n from events where project_id = $1", [project.id])).toEqual([{ n: 0 }]);
-    await server.env.db.prisma.project.update({ where: { id: project.id }, data: { respectDnt: false } });
-    server.capture.keys.invalidate();
+    const admin = await signIn(server.env.deps, "admin");
+    await admin.caller.projects.select({ id: project.id });
+    await admin.caller.projectSettings.update({ ipMode: "truncate", cookieless: false, respectDnt: false, strictEvents: false, rateLimitPerSec: 100_000, retentionDays: 365 });
     await post(base, "/api/capture", { api_key: keys.write, event: "x", distinct_id: "d" }, { headers: { dnt: "1" } });
     expect(await q("select count(*)::int as n from events where project_id = $1", [project.id])).toEqual([{ n: 1 }]);
   });

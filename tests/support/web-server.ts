@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { firstRun } from "../../server/bootstrap/first-run";
 import { ensureEventPartitions } from "../../server/ingest/partitions";
-import { createCaptureService, type CaptureService } from "../../server/ingest/service";
+import { createCaptureService, wireCaptureHooks, type CaptureService } from "../../server/ingest/service";
 import { createHttpApp, listen, type WebServer } from "../../server/http";
 import { createTestEnv, type TestEnv } from "./db";
 
@@ -15,7 +15,7 @@ export async function startTestWebServer(): Promise<{ env: TestEnv; web: WebServ
   await firstRun(env.db.prisma, env.config);
   await ensureEventPartitions(env.db.pool);
   const capture = await createCaptureService(env.deps, { spoolDir: await fs.mkdtemp(path.join(os.tmpdir(), "foresight-spool-")) });
-  env.deps.onPersonErased = () => capture.writer.persons.clear();
+  wireCaptureHooks(env.deps, capture);
   const web = await listen(await createHttpApp(env.deps, { capture }), 0, "127.0.0.1");
   return {
     env,

@@ -10,6 +10,7 @@ export const projectSettingsRouter = router({
   update: adminProcedure.input(projectSettingsInput).mutation(async ({ ctx, input }) => {
     const { prisma } = ctx.deps.db;
     const { settings, changes } = await updateProjectSettings(prisma, ctx.project.id, input);
+    ctx.deps.onProjectSettingsChanged?.();
     if (Object.keys(changes).length) {
       await audit(prisma, {
         actorId: ctx.user.id,
