@@ -65,7 +65,10 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
   if (cluster.isWorker) {
     // A web process forked by the primary below: the database is ready, it only serves HTTP.
     try {
-      await serveWeb(config, logger, stack, `w${process.env.FORESIGHT_WEB_INDEX ?? cluster.worker!.id}`);
+      const db = connectDatabase(config.DATABASE_URL!);
+      stack.push({ name: "database pool", stop: () => db.close() });
+      const index = process.env.FORESIGHT_WEB_INDEX ?? String(cluster.worker!.id);
+      await serveWeb(createDeps(config, db, logger), stack, `w${index}`);
     } catch (err) {
       say(`foresight: ${(err as Error).message}`);
       await shutdown(1);
@@ -100,13 +103,10 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       say(banner(deps, opened, web, report, opts) + `  (${webProcesses} web processes)\n`);
       startDemoLoad(config, deps, capture, stack, say, logger);
     } else if (opts.web) {
-      const capture = await createCaptureService(deps);
-      wireCaptureHooks(deps, capture);
-      stack.push({ name: "capture writer", stop: () => capture.close() });
-      web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
-      stack.push({ name: "web", stop: () => web!.close() });
+      const served = await serveWeb(deps, stack, "main");
+      web = served.web;
       say(banner(deps, opened, web, report, opts));
-      startDemoLoad(config, deps, capture, stack, say, logger);
+      startDemoLoad(config, deps, served.capture, stack, say, logger);
     } else say(banner(deps, opened, web, report, opts));
   } catch (err) {
     say(`foresight: ${(err as Error).message}`);
@@ -125,16 +125,15 @@ function startDemoLoad(config: Config, deps: Deps, capture: CaptureService, stac
   stack.push({ name: "demo data", stop: () => (abort.abort(), loading) });
 }
 
-/** One HTTP process: its own pool, capture writer and spool directory. */
-async function serveWeb(config: Config, logger: Logger, stack: Stack, spoolName: string) {
-  const db = connectDatabase(config.DATABASE_URL!);
-  stack.push({ name: "database pool", stop: () => db.close() });
-  const deps = createDeps(config, db, logger);
+/** Serves HTTP with its own capture writer, spooling to `spool/<spoolName>`. */
+async function serveWeb(deps: Deps, stack: Stack, spoolName: string) {
+  const { config } = deps;
   const capture = await createCaptureService(deps, { spoolDir: path.join(config.FORESIGHT_DATA_DIR, "spool", spoolName) });
   wireCaptureHooks(deps, capture);
   stack.push({ name: "capture writer", stop: () => capture.close() });
   const web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
   stack.push({ name: "web", stop: () => web.close() });
+  return { capture, web };
 }
 
 /** Spool directories of web processes that will not run now (fewer processes than last time) are replayed here. */

@@ -47,7 +47,7 @@ const INITIAL_FIELDS: Array<[string, keyof IngestRow["fields"]]> = [
 ];
 
 /** First-touch attribution, applied with $set_once semantics (the first value ever seen stays). */
-export function initialAttribution(row: IngestRow): Record<string, unknown> {
+function initialAttribution(row: IngestRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [prop, field] of INITIAL_FIELDS) {
     const v = row.fields[field];
@@ -107,6 +107,17 @@ export async function resolvePersons(
     created.set(person, c);
   };
 
+  /** Merges ps into pt (or the reverse, see mergePersons) and repoints what this batch knows. */
+  const merge = async (link: Link, ps: string, pt: string, pending: typeof created) => {
+    const survivor = await mergePersons(client, link.projectId, ps, pt, link.mergeIdentified, pending);
+    if (survivor) {
+      const gone = survivor === pt ? ps : pt;
+      known.replaceValue(gone, survivor);
+      mergedAway.push(gone);
+    }
+    return survivor;
+  };
+
   for (const row of rows) {
     const link = identityLink(row);
     if (!link) continue;
@@ -124,13 +135,7 @@ export async function resolvePersons(
       attach(projectId, source, pt);
       identified.add(pt);
     } else if (pt && ps && pt !== ps) {
-      const survivor = await mergePersons(client, projectId, ps, pt, link.mergeIdentified, created);
-      if (survivor) {
-        const gone = survivor === pt ? ps : pt;
-        known.replaceValue(gone, survivor);
-        mergedAway.push(gone);
-        identified.add(survivor);
-      } else identified.add(pt);
+      identified.add((await merge(link, ps, pt, created)) ?? pt);
     } else if (pt) identified.add(pt);
   }
 
@@ -138,9 +143,8 @@ export async function resolvePersons(
 
   if (created.size) {
     const links = [...created.entries()]
-      .flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const))
-      .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    const linked = await insertLinks(client, links);
+      .flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const));
+    const { linked } = await insertLinks(client, links);
     if (linked < links.length) {
       // Another writer linked some of these ids first: use its persons, and make sure every
       // identify/alias of this batch still ends with both ids on one person.
@@ -151,22 +155,15 @@ export async function resolvePersons(
         if (!link) continue;
         const pt = known.get(link.projectId, link.target);
         const ps = known.get(link.projectId, link.source);
-        if (pt && ps && pt !== ps) {
-          const survivor = await mergePersons(client, link.projectId, ps, pt, link.mergeIdentified, new Map());
-          if (survivor) {
-            const gone = survivor === pt ? ps : pt;
-            known.replaceValue(gone, survivor);
-            mergedAway.push(gone);
-          }
-        }
+        if (pt && ps && pt !== ps) await merge(link, ps, pt, new Map());
       }
       rows.forEach((row, i) => {
         personIds[i] = known.get(row.projectId, row.distinctId) ?? personIds[i]!;
       });
     }
   }
-  for (const p of fresh) created.set(p, created.get(p) ?? { projectId: "", distinctIds: [] });
-  await applyPersonProperties(client, rows, personIds, created, identified);
+  const isNew = (person: string) => created.has(person) || fresh.has(person);
+  await applyPersonProperties(client, rows, personIds, isNew, identified);
   return {
     personIds,
     commit() {
@@ -193,10 +190,11 @@ async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly
 
 /**
  * Links distinct ids to persons and creates the persons that got a link, in one statement (the
- * foreign key is checked at its end). Returns how many links were new. Callers sort by person
- * id so concurrent writers lock in the same order and never deadlock.
+ * foreign key is checked at its end). Returns how many links were new and the persons made.
+ * Rows go in person-id order, so concurrent writers lock in the same order and never deadlock.
  */
-async function insertLinks(db: pg.Pool | pg.PoolClient, links: ReadonlyArray<readonly [string, string, string]>) {
+async function insertLinks(db: pg.Pool | pg.PoolClient, unordered: ReadonlyArray<readonly [string, string, string]>) {
+  const links = [...unordered].sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   const { rows } = await db.query(
     `with linked as (
        insert into person_distinct_ids (project_id, distinct_id, person_id)
@@ -206,10 +204,10 @@ async function insertLinks(db: pg.Pool | pg.PoolClient, links: ReadonlyArray<rea
        insert into persons (id, project_id) select distinct person_id, project_id from linked
        on conflict (id) do nothing returning id
      )
-     select (select count(*) from linked)::int as linked, coalesce(array_agg(made.id), '{}') as made from made`,
+     select (select count(*) from linked)::int as linked, array(select id::text from made) as made`,
     [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
   );
-  return rows[0].linked as number;
+  return { linked: rows[0].linked as number, made: new Set(rows[0].made as string[]) };
 }
 
 /**
@@ -234,19 +232,8 @@ export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: 
   if (!todo.size) return new Set();
   // No lookup first: ids already linked (to their own or a merged person) simply conflict.
   const links = [...todo.pairs()]
-    .map(([p, d]) => [p, d, newPersonId(p, d)] as const)
-    .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-  const { rows: made } = await pool.query(
-    `with linked as (
-       insert into person_distinct_ids (project_id, distinct_id, person_id)
-       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing
-       returning project_id, person_id
-     )
-     insert into persons (id, project_id) select distinct person_id, project_id from linked
-     on conflict (id) do nothing returning id`,
-    [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
-  );
-  const createdIds = new Set(made.map((r) => r.id as string));
+    .map(([p, d]) => [p, d, newPersonId(p, d)] as const);
+  const { made: createdIds } = await insertLinks(pool, links);
   // Links that lost a race to another writer are looked up again inside the transaction.
   for (const [p, d, person] of links) if (createdIds.has(person)) cache.set(p, d, person);
   return createdIds;
@@ -256,16 +243,16 @@ async function applyPersonProperties(
   client: pg.PoolClient,
   rows: IngestRow[],
   personIds: string[],
-  created: Map<string, unknown>,
+  isNew: (person: string) => boolean,
   identified: Set<string>,
 ) {
   const agg = new Map<string, { set: Record<string, unknown>; setOnce: Record<string, unknown> }>();
   rows.forEach((row, i) => {
     const person = personIds[i]!;
-    const isNew = created.has(person);
-    if (!row.set && !row.setOnce && !isNew && !identified.has(person)) return;
+    const fresh = isNew(person);
+    if (!row.set && !row.setOnce && !fresh && !identified.has(person)) return;
     const a = agg.get(person) ?? { set: {}, setOnce: {} };
-    if (isNew) for (const [k, v] of Object.entries(initialAttribution(row))) if (!(k in a.setOnce)) a.setOnce[k] = v;
+    if (fresh) for (const [k, v] of Object.entries(initialAttribution(row))) if (!(k in a.setOnce)) a.setOnce[k] = v;
     if (row.setOnce) for (const [k, v] of Object.entries(row.setOnce)) if (!(k in a.setOnce)) a.setOnce[k] = v;
     if (row.set) Object.assign(a.set, row.set);
     agg.set(person, a);

@@ -1,4 +1,5 @@
 import type { PersonCache } from "./person-cache";
+import { isUuid } from "./uuid";
 
 /**
  * Every writer transaction holds a shared advisory lock per project it writes to; a merge takes
@@ -8,7 +9,6 @@ import type { PersonCache } from "./person-cache";
  * transaction lists the project's recent merges, and those persons are dropped from the cache
  * before persons are resolved. Advisory locks live in memory: no heap or WAL writes.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far back each transaction looks for merges: far longer than any merge transaction. */
 const MERGE_LOOKBACK_MS = 60_000;
 
@@ -24,7 +24,7 @@ export class MergeWatch {
     const projects = [...new Set(projectIds)];
     const parts = ["begin;"];
     for (const p of projects) {
-      if (!UUID.test(p)) throw new Error(`not a project id: ${p}`);
+      if (!isUuid(p)) throw new Error(`not a project id: ${p}`);
       // Exclusive when retrying after a deadlock: two writers that both hold the shared lock and
       // both need to merge would otherwise wait for each other again.
       parts.push(`select pg_advisory_xact_lock${exclusive ? "" : "_shared"}(hashtextextended('${p}', 7));`);

@@ -54,7 +54,13 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
         if (result.errors.length) {
           res.status(400).json({ status: 0, accepted: result.accepted, errors: result.errors });
         } else {
-          res.status(200).json({ status: 1, success: true, accepted: result.accepted, ...(result.dnt ? { dnt: true } : {}) });
+          res.status(200).json({
+            status: 1,
+            success: true,
+            accepted: result.accepted,
+            ...(result.dnt ? { dnt: true } : {}),
+            ...(result.spooled ? { spooled: true } : {}),
+          });
         }
       } catch (err) {
         if (err instanceof CaptureError) {

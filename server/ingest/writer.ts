@@ -78,7 +78,6 @@ export class IngestWriter {
   readonly persons = new PersonCache();
   private merges = new MergeWatch();
   private definitions = new DefinitionRegistry();
-  readonly stats = { committedRows: 0, duplicateRows: 0, transactions: 0, spooledRows: 0, replayedRows: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -87,10 +86,6 @@ export class IngestWriter {
     private readonly opts: { maxRows?: number; connections?: number; probeMs?: number } = {},
   ) {
     if (spool.hasData()) this.enterSpoolMode("spool files left by an earlier run");
-  }
-
-  get spooling(): boolean {
-    return this.mode === "spool";
   }
 
   submit(rows: IngestRow[]): Promise<WriteOutcome> {
@@ -103,7 +98,7 @@ export class IngestWriter {
     });
   }
 
-  /** Waits for queued and in-flight writes (and a running spool replay) to finish. */
+  /** Waits for queued and in-flight writes; a spool replay stops, and resumes at the next start. */
   async close(): Promise<void> {
     this.closed = true;
     while (this.active > 0 || this.pending.length > 0) await new Promise<void>((r) => this.idle.push(r));
@@ -149,7 +144,6 @@ export class IngestWriter {
 
   private async toSpool(rows: IngestRow[]): Promise<WriteOutcome> {
     await this.spool.append(rows);
-    this.stats.spooledRows += rows.length;
     return { spooled: true };
   }
 
@@ -179,7 +173,6 @@ export class IngestWriter {
         for (const file of files) {
           for await (const rows of this.spool.read(file)) {
             await this.writeWithRetry(rows);
-            this.stats.replayedRows += rows.length;
           }
           await this.spool.remove(file);
         }
@@ -236,9 +229,6 @@ export class IngestWriter {
       await client.query("commit");
       commitPersons();
       commitDefinitions();
-      this.stats.transactions++;
-      this.stats.committedRows += toWrite.length;
-      this.stats.duplicateRows += input.length - toWrite.length;
     } catch (err) {
       broken = err;
       await client.query("rollback").catch(() => {});

@@ -87,10 +87,15 @@ describe("durability", () => {
       await waitFor(async () => load.acked.size > beforeOutage + 1000, "events acknowledged while the database is down", 30_000);
       const spooled = (await fs.readdir(path.join(env.FORESIGHT_DATA_DIR, "spool", "main"))).filter((f) => f.endsWith(".log"));
       expect(spooled.length).toBeGreaterThan(0);
+      const during = await fetch(base + "/api/capture", {
+        method: "POST",
+        body: JSON.stringify({ api_key: KEY, event: "during-outage", distinct_id: "d", uuid: "00000000-0000-4000-8000-0000000000d0" }),
+      });
+      expect(await during.json()).toMatchObject({ status: 1, accepted: 1, spooled: true });
       server = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, logger });
       await sleep(1000);
       await load.stop();
-      const acked = [...load.acked];
+      const acked = [...load.acked, "00000000-0000-4000-8000-0000000000d0"];
       const counts = await waitFor(async () => {
         const c = await countPerUuid(url, acked);
         return acked.every((u) => c.has(u)) ? c : null;

@@ -1,5 +1,5 @@
 import type { CapturedEvent, EnrichedFields } from "../captured-event";
-import { cleanString } from "./clean-string";
+import { fieldText } from "./field-text";
 import { lookupGeo, type GeoResult } from "./geo";
 import { anonymizeIp, type IpMode } from "./ip";
 import { RecentCache } from "./recent-cache";
@@ -47,15 +47,15 @@ export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedField
 
   return {
     url: page.url,
-    host: page.host ?? cleanString(props.$host, 255),
-    pathname: page.pathname ?? cleanString(props.$pathname),
+    host: page.host ?? fieldText(props.$host, 255),
+    pathname: page.pathname ?? fieldText(props.$pathname),
     referrer: page.referrer,
     referringDomain: page.referringDomain,
-    utmSource: page.utmSource ?? cleanString(props.utm_source),
-    utmMedium: page.utmMedium ?? cleanString(props.utm_medium),
-    utmCampaign: page.utmCampaign ?? cleanString(props.utm_campaign),
-    utmTerm: page.utmTerm ?? cleanString(props.utm_term),
-    utmContent: page.utmContent ?? cleanString(props.utm_content),
+    utmSource: page.utmSource ?? fieldText(props.utm_source),
+    utmMedium: page.utmMedium ?? fieldText(props.utm_medium),
+    utmCampaign: page.utmCampaign ?? fieldText(props.utm_campaign),
+    utmTerm: page.utmTerm ?? fieldText(props.utm_term),
+    utmContent: page.utmContent ?? fieldText(props.utm_content),
     device: parsed.device === "bot" ? "bot" : (client.device ?? parsed.device),
     browser: fromClientBrowser ? (client.browser ?? null) : parsed.browser,
     browserVersion: fromClientBrowser ? (client.browserVersion ?? null) : parsed.browserVersion,

@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Reader, type Response } from "mmdb-lib";
-import { cleanString } from "./clean-string";
+import { fieldText } from "./field-text";
 import { formatIPv4, formatIPv6, isPublicIp, parseIPv4, parseIp } from "./ip-address";
 import { RecentCache } from "./recent-cache";
 
@@ -123,7 +123,7 @@ export class GeoLookup {
     if (!record) return null;
     const code = typeof record.country_code === "string" ? record.country_code.toUpperCase() : "";
     const country = COUNTRY_CODE.test(code) && code !== "ZZ" ? code : null;
-    const city = cleanString(record.city, 256);
+    const city = fieldText(record.city, 256);
     return country || city ? Object.freeze({ country, city }) : null;
   }
 }

@@ -1,6 +1,6 @@
 import type { EnrichedFields } from "../captured-event";
 import { CLICK_ID_PARAMS } from "./channel";
-import { MAX_FIELD_LENGTH, cleanString } from "./clean-string";
+import { MAX_FIELD_LENGTH, fieldText } from "./field-text";
 
 export { classifyReferrer, type Channel, type ChannelSignals } from "./channel";
 
@@ -29,7 +29,7 @@ function parseUrl(text: string): URL | null {
 }
 
 function param(params: URLSearchParams, name: string): string | null {
-  return cleanString(params.get(name));
+  return fieldText(params.get(name));
 }
 
 /**
@@ -40,10 +40,10 @@ function param(params: URLSearchParams, name: string): string | null {
  */
 export function parseUrlFields(url: unknown, referrer: unknown): UrlFields {
   const fields: UrlFields = {
-    url: cleanString(url, MAX_FIELD_LENGTH),
+    url: fieldText(url, MAX_FIELD_LENGTH),
     host: null,
     pathname: null,
-    referrer: cleanString(referrer, MAX_FIELD_LENGTH),
+    referrer: fieldText(referrer, MAX_FIELD_LENGTH),
     referringDomain: DIRECT,
     utmSource: null,
     utmMedium: null,

@@ -1,6 +1,6 @@
 import { isbot } from "isbot";
 import { UAParser } from "ua-parser-js";
-import { cleanString } from "./clean-string";
+import { fieldText } from "./field-text";
 import { RecentCache } from "./recent-cache";
 
 export type DeviceType = "mobile" | "tablet" | "desktop" | "bot";
@@ -99,17 +99,17 @@ const MAX_CLIENT_NAME = 128;
 export function fromClientProperties(props: Record<string, unknown> | null | undefined): Partial<UserAgentFields> {
   const fields: Partial<UserAgentFields> = {};
   if (!props) return fields;
-  const browser = cleanString(props.$browser, MAX_CLIENT_NAME);
+  const browser = fieldText(props.$browser, MAX_CLIENT_NAME);
   if (browser) {
     fields.browser = browser;
-    fields.browserVersion = cleanString(props.$browser_version, MAX_CLIENT_NAME);
+    fields.browserVersion = fieldText(props.$browser_version, MAX_CLIENT_NAME);
   }
-  const os = cleanString(props.$os, MAX_CLIENT_NAME);
+  const os = fieldText(props.$os, MAX_CLIENT_NAME);
   if (os) {
     fields.os = os;
-    fields.osVersion = cleanString(props.$os_version, MAX_CLIENT_NAME);
+    fields.osVersion = fieldText(props.$os_version, MAX_CLIENT_NAME);
   }
-  const deviceType = cleanString(props.$device_type, MAX_CLIENT_NAME);
+  const deviceType = fieldText(props.$device_type, MAX_CLIENT_NAME);
   if (deviceType) {
     const device = CLIENT_DEVICE_TYPES.get(deviceType.toLowerCase());
     if (device) fields.device = device;
