@@ -1,0 +1,46 @@
+import type { ResolvedRange } from "../date-range";
+import type { QuerySource } from "../result";
+import type { Breakdown, EventSelector, Filter, FilterGroup } from "../schema/common";
+
+/**
+ * What per-person insight kinds (funnels, retention, paths, lifecycle, stickiness) read: the
+ * events of a date range that match any of the request's selectors, in time order, with the
+ * canonical person of each as a dense integer. The algorithms run over these arrays in one pass
+ * with per-person state (what ClickHouse's windowFunnel does, without the engine).
+ */
+export interface EventStream {
+  /** Rows, sorted by ts ascending (ties: by person, then by selector order). */
+  length: number;
+  /** Epoch milliseconds. */
+  ts: Float64Array;
+  /** Canonical person, 0 .. personCount - 1. */
+  person: Int32Array;
+  /** Bit i set when the row matches selector i of the request (up to 31 selectors). */
+  match: Uint32Array;
+  /** Index into `breakdownValues` per row (-1: no value), when the request had a breakdown. */
+  breakdown: Int32Array | null;
+  breakdownValues: (string | null)[];
+  /** Event name index per row into `eventNames` (for paths and strict funnels). */
+  eventName: Int32Array | null;
+  eventNames: string[];
+  /** Canonical person ids (uuid) by index. */
+  personIds: string[];
+  personCount: number;
+  source: QuerySource;
+}
+
+export interface StreamRequest {
+  range: ResolvedRange;
+  /** Selector i sets bit i of `match`. */
+  selectors: EventSelector[];
+  /** Applied to every row (the query's global filters and test-account exclusion). */
+  filters: (Filter | FilterGroup)[];
+  excludeTestAccounts: boolean;
+  breakdown?: Breakdown;
+  /** Also return rows that match no selector (strict funnels, paths over all events). */
+  allEvents?: boolean;
+  /** Fill `eventName`/`eventNames`. */
+  withEventNames?: boolean;
+  /** For paths over pages: fill `eventName` with `$pageview` pathnames instead of event names. */
+  pathnames?: boolean;
+}
