@@ -123,6 +123,14 @@ async function deleteRows(client: pg.PoolClient, scope: PersonScope, others: Oth
     `insert into erased_event_uuids select distinct uuid from events where ${PERSON_ROWS} on conflict do nothing`,
     p,
   );
+  // Aggregate rollups hold no ids but still count the person: the days they were active are
+  // marked stale so the next rollup refresh recounts them without the erased events.
+  await client.query(
+    `delete from rollup_day_states s
+      where s.project_id = $1
+        and exists (select 1 from events where ${PERSON_ROWS} and (timestamp at time zone s.timezone)::date = s.day)`,
+    p,
+  );
   const out: Record<string, number> = {
     events: count(await client.query(`delete from events where ${PERSON_ROWS}`, p)),
     event_uuids: count(
