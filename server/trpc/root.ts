@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { insightsRouter } from "./routers/insights";
 import { jobsRouter } from "./routers/jobs";
 import { privacyRouter } from "./routers/privacy";
 import { projectSettingsRouter } from "./routers/project-settings";
@@ -19,6 +20,7 @@ export const appRouter = router({
   system: systemRouter,
   privacy: privacyRouter,
   projectSettings: projectSettingsRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;
