@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { appVersion, ConfigError, loadConfig, type Config } from "../config";
 import { registerDemoCommand } from "./demo";
 import { registerMigrateCommands } from "./migrate";
+import { registerQueryCommand } from "./query";
 import { runForesight } from "../runtime";
 
 /** One line on stderr, non-zero exit: what automation and people both want from a bad start. */
@@ -47,6 +48,7 @@ program
 
 registerMigrateCommands(program, config);
 registerDemoCommand(program, config);
+registerQueryCommand(program, config);
 
 try {
   await program.parseAsync(process.argv);
