@@ -23,6 +23,11 @@ export const taskCatalog = {
     payload: z.object(cronStamp).strict(),
     manual: true,
   },
+  recompute_cohorts: {
+    description: "Recompute cohort memberships (one cohort, one project's, or all), dependencies first",
+    payload: z.object({ cohortId: z.uuid().optional(), projectId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

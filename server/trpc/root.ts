@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { cohortsRouter } from "./routers/cohorts";
 import { insightsRouter } from "./routers/insights";
 import { jobsRouter } from "./routers/jobs";
 import { privacyRouter } from "./routers/privacy";
@@ -20,6 +21,7 @@ export const appRouter = router({
   system: systemRouter,
   privacy: privacyRouter,
   projectSettings: projectSettingsRouter,
+  cohorts: cohortsRouter,
   insights: insightsRouter,
 });
 

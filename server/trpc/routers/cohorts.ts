@@ -1,0 +1,76 @@
+import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { enqueue } from "../../jobs/queue";
+import {
+  cohortIdInput,
+  createCohort,
+  createCohortInput,
+  deleteCohort,
+  getCohort,
+  listCohorts,
+  listMembers,
+  membersInput,
+  recomputeCohort,
+  recomputeInput,
+  updateCohort,
+  updateCohortInput,
+  uploadCohortCsv,
+  uploadCsvInput,
+} from "../../query/cohorts";
+import { QueryInputError } from "../../query/errors";
+import { analystProcedure, router, viewerProcedure } from "../init";
+
+/** A QueryInputError is the caller's mistake: 400, with the field it names as a field error. */
+async function inputErrorsAre400<T>(next: () => Promise<T>): Promise<T> {
+  const result = (await next()) as { ok: boolean; error?: { cause?: unknown } };
+  const cause = result.ok ? null : result.error?.cause;
+  if (cause instanceof QueryInputError) {
+    const zodError = new ZodError([{ code: "custom", path: cause.field.split("."), message: cause.problem, input: undefined }]);
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause: zodError });
+  }
+  return result as T;
+}
+
+const read = viewerProcedure.use(({ next }) => inputErrorsAre400(next));
+const write = analystProcedure.use(({ next }) => inputErrorsAre400(next));
+
+const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such cohort in this project" });
+function found<T>(value: T | null): T {
+  if (value === null) throw notFound();
+  return value;
+}
+
+export const cohortsRouter = router({
+  list: read.query(({ ctx }) => listCohorts(ctx.deps.db.pool, ctx.project.id)),
+
+  get: read.input(cohortIdInput).query(async ({ ctx, input }) => found(await getCohort(ctx.deps.db.pool, ctx.project.id, input.id))),
+
+  create: write
+    .input(createCohortInput)
+    .mutation(({ ctx, input }) => createCohort(ctx.deps.db.pool, ctx.project.id, input, { createdById: ctx.user.id })),
+
+  update: write.input(updateCohortInput).mutation(async ({ ctx, input }) => found(await updateCohort(ctx.deps.db.pool, ctx.project.id, input))),
+
+  delete: write.input(cohortIdInput).mutation(async ({ ctx, input }) => {
+    if (!(await deleteCohort(ctx.deps.db.pool, ctx.project.id, input.id))) throw notFound();
+    return { id: input.id };
+  }),
+
+  uploadCsv: write.input(uploadCsvInput).mutation(async ({ ctx, input }) => found(await uploadCohortCsv(ctx.deps.db.pool, ctx.project.id, input))),
+
+  /** wait: compute now and answer with the count; otherwise queue the worker task (duplicates collapse). */
+  recompute: write.input(recomputeInput).mutation(async ({ ctx, input }) => {
+    const { pool } = ctx.deps.db;
+    found(await getCohort(pool, ctx.project.id, input.id));
+    if (!input.wait) {
+      const job = await enqueue(pool, "recompute_cohorts", { cohortId: input.id }, { jobKey: `recompute_cohorts:${input.id}` });
+      return { queued: true as const, jobId: job.id };
+    }
+    return { queued: false as const, ...found(await recomputeCohort(pool, input.id)) };
+  }),
+
+  members: read.input(membersInput).query(async ({ ctx, input }) => {
+    found(await getCohort(ctx.deps.db.pool, ctx.project.id, input.id));
+    return listMembers(ctx.deps.db.pool, ctx.project.id, input.id, input);
+  }),
+});
