@@ -13,13 +13,16 @@ export const pathsQuery = z
     nodesPerStep: z.number().int().min(1).max(50).default(10),
     /** A session-like gap: a path ends after this many minutes without an event. */
     sessionGapMinutes: z.number().int().min(1).max(24 * 60).default(30),
+    /** How many of the most common full paths to return. */
+    topPaths: z.number().int().min(1).max(100).default(20),
     ...baseQuery,
   })
   .strict();
 export type PathsQuery = z.infer<typeof pathsQuery>;
 
 export interface PathsResult {
-  nodes: { id: string; step: number; name: string; persons: number; dropOff: number }[];
+  /** step is 1-based; `other: true` marks the node grouping a step's names beyond nodesPerStep. */
+  nodes: { id: string; step: number; name: string; persons: number; dropOff: number; other?: boolean }[];
   links: { source: string; target: string; persons: number }[];
   topPaths: { path: string[]; persons: number }[];
 }
