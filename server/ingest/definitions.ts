@@ -13,31 +13,41 @@ export function propertyType(v: unknown): string {
   return typeof v;
 }
 
+const TYPE_BITS: Record<string, number> = { null: 1, array: 2, string: 4, datetime: 8, number: 16, boolean: 32, object: 64 };
+
+/** propertyType as a bit (types outside the list share the last one, and are always looked up). */
+function typeBit(v: unknown): number {
+  return TYPE_BITS[propertyType(v)] ?? 128;
+}
+
 /**
  * Records every event name and property key (with the JSON types seen) per project, for the
- * UI's pickers. Only what this process has not recorded yet reaches the database.
+ * UI's pickers. Only what this process has not recorded yet reaches the database: per project
+ * and event, the types recorded for each key are kept as bits, so a known event costs one map
+ * lookup per property and allocates nothing.
  */
 export class DefinitionRegistry {
-  private seen = new Set<string>();
-  /** project+event -> property key -> the types recorded, e.g. "|string|null|". */
-  private seenProps = new Map<string, Map<string, string>>();
+  /** project -> event -> property key -> bits of the types recorded. */
+  private seen = new Map<string, Map<string, Map<string, number>>>();
+  private size = 0;
 
-  /** Returns the statements' parameters for what is new in `rows`, and a commit callback. */
+  /** Records what is new in `rows` (within the caller's transaction); returns a commit callback. */
   async record(client: pg.PoolClient, rows: IngestRow[]): Promise<() => void> {
-    const events = new Map<string, [string, string]>();
-    const props = new Map<string, [string, string, string, string]>();
+    let events: Map<string, [string, string]> | null = null;
+    let props: Map<string, [string, string, string, string, number]> | null = null;
     for (const row of rows) {
-      const ek = row.projectId + "\u0001" + row.event;
-      if (!this.seen.has(ek)) events.set(ek, [row.projectId, row.event]);
-      const known = this.seenProps.get(ek);
+      const known = this.seen.get(row.projectId)?.get(row.event);
+      if (!known) (events ??= new Map()).set(row.projectId + "\u0001" + row.event, [row.projectId, row.event]);
       for (const k in row.properties) {
-        const t = propertyType(row.properties[k]);
-        if (known?.get(k)?.includes("|" + t + "|")) continue;
-        const pk = ek + "\u0001" + k + "\u0001" + t;
-        if (!props.has(pk)) props.set(pk, [row.projectId, row.event, k, t]);
+        const v = row.properties[k];
+        const bit = typeBit(v);
+        if (bit !== 128 && known && ((known.get(k) ?? 0) & bit) !== 0) continue;
+        const t = propertyType(v);
+        const pk = row.projectId + "\u0001" + row.event + "\u0001" + k + "\u0001" + t;
+        if (!(props ??= new Map()).has(pk)) props.set(pk, [row.projectId, row.event, k, t, bit]);
       }
     }
-    if (events.size) {
+    if (events) {
       const e = [...events.values()];
       await client.query(
         `insert into event_definitions (project_id, name) select * from unnest($1::uuid[], $2::text[])
@@ -45,7 +55,7 @@ export class DefinitionRegistry {
         [e.map((x) => x[0]), e.map((x) => x[1])],
       );
     }
-    if (props.size) {
+    if (props) {
       const p = [...props.values()];
       await client.query(
         `insert into property_definitions (project_id, event_name, key, types)
@@ -57,15 +67,27 @@ export class DefinitionRegistry {
         [p.map((x) => x[0]), p.map((x) => x[1]), p.map((x) => x[2]), p.map((x) => x[3])],
       );
     }
+    if (!events && !props) return () => {};
     return () => {
-      if (this.seen.size > 100_000) this.seen.clear();
-      if (this.seenProps.size > 100_000) this.seenProps.clear();
-      for (const k of events.keys()) this.seen.add(k);
-      for (const [p, e, k, t] of props.values()) {
-        const ek = p + "\u0001" + e;
-        const m = this.seenProps.get(ek) ?? new Map<string, string>();
-        m.set(k, (m.get(k) ?? "|") + t + "|");
-        this.seenProps.set(ek, m);
+      if (this.size > 100_000) {
+        this.seen.clear();
+        this.size = 0;
+      }
+      const of = (project: string, event: string) => {
+        let byEvent = this.seen.get(project);
+        if (!byEvent) this.seen.set(project, (byEvent = new Map()));
+        let keys = byEvent.get(event);
+        if (!keys) {
+          byEvent.set(event, (keys = new Map()));
+          this.size++;
+        }
+        return keys;
+      };
+      for (const [p, e] of events?.values() ?? []) of(p, e);
+      for (const [p, e, k, , bit] of props?.values() ?? []) {
+        const keys = of(p, e);
+        if (!keys.has(k)) this.size++;
+        keys.set(k, (keys.get(k) ?? 0) | bit);
       }
     };
   }

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 import type { IngestRow } from "./ingest-row";
 import { PairMap, type PersonCache } from "./person-cache";
 import { uuidFromName } from "./uuid";
@@ -6,7 +6,7 @@ import { uuidFromName } from "./uuid";
 /** The person a brand-new distinct id gets: deterministic, so concurrent writers agree. */
 export const newPersonId = (projectId: string, distinctId: string) => uuidFromName(projectId, "person", distinctId);
 
-interface Link {
+export interface Link {
   projectId: string;
   /** The id the event is sent as (the known user id). */
   target: string;
@@ -56,33 +56,68 @@ function initialAttribution(row: IngestRow): Record<string, unknown> {
   return out;
 }
 
+/** A batch's persons as known before its transaction: from the cache or just created. */
+export interface PersonPlan {
+  /** The person of each row when already known (cached or created by preCreatePersons). */
+  personIds: Array<string | undefined>;
+  /** Each row's identify/alias link, or null when the batch has none. */
+  links: Array<Link | null> | null;
+}
+
+/** A person's property changes, applied just before the events transaction commits. */
+export interface PersonUpdate {
+  id: string;
+  set: Record<string, unknown>;
+  set_once: Record<string, unknown>;
+  identified: boolean;
+}
+
 /**
- * Resolves every row's person inside the writer's transaction: looks up distinct ids, applies
- * identify/alias links in event order (merging an anonymous person into the identified one),
- * creates persons for new ids, and applies $set / $set_once / first-touch attribution.
- * Returns the person id per row, and what to remember once the transaction has committed.
+ * Resolves every row's person inside the writer's transaction: rows whose person the plan
+ * already knows keep it (unless a merge seen by the merge watch invalidated it); the others,
+ * and every id an identify/alias of the batch links, are looked up; links are applied in event
+ * order (merging an anonymous person into the identified one); persons are created for ids
+ * still unknown. Returns the person per row, the property updates ($set / $set_once /
+ * first-touch attribution of persons created here), and what to remember once committed.
  */
 export async function resolvePersons(
   client: pg.PoolClient,
   rows: IngestRow[],
+  plan: PersonPlan,
   cache: PersonCache,
-  /** Persons that preCreatePersons just created for this batch (they get first-touch attribution). */
-  fresh: ReadonlySet<string> = new Set(),
-): Promise<{ personIds: string[]; commit(): void }> {
+): Promise<{ personIds: string[]; updates: PersonUpdate[]; commit(): void }> {
+  const pre = plan.personIds;
+  const links = plan.links;
+  if (cache.mergedCount > 0) {
+    for (let i = 0; i < pre.length; i++) if (pre[i] !== undefined && cache.isMergedAway(pre[i]!)) pre[i] = undefined;
+  }
+  let complete = links === null;
+  for (let i = 0; complete && i < pre.length; i++) if (pre[i] === undefined) complete = false;
+  if (complete) {
+    const personIds = pre as string[];
+    return { personIds, updates: personUpdates(rows, personIds, () => false, new Set()), commit() {} };
+  }
+
+  // Ids an identify/alias of this batch links are resolved here even when the plan knows them.
+  const involved = new PairMap<true>();
+  if (links) for (const l of links) if (l) involved.set(l.projectId, l.target, true).set(l.projectId, l.source, true);
+  const needs = (i: number) => pre[i] === undefined || involved.has(rows[i]!.projectId, rows[i]!.distinctId);
+
   const mergedAway: string[] = [];
+  const survivorOf = new Map<string, string>();
   const known = new PairMap<string>();
   const wanted = new PairMap<true>();
   const want = (p: string, d: string) => {
-    if (known.has(p, d)) return;
+    if (known.has(p, d) || wanted.has(p, d)) return;
     const hit = cache.get(p, d);
     if (hit) known.set(p, d, hit);
     else wanted.set(p, d, true);
   };
-  for (const row of rows) {
-    want(row.projectId, row.distinctId);
-    const link = identityLink(row);
+  rows.forEach((row, i) => {
+    if (needs(i)) want(row.projectId, row.distinctId);
+    const link = links?.[i];
     if (link) want(link.projectId, link.source);
-  }
+  });
   if (wanted.size) {
     for (const [p, d, v] of (await lookup(client, [...wanted.pairs()].map(([p, d]) => [p, d] as const))).pairs()) known.set(p, d, v);
   }
@@ -113,59 +148,70 @@ export async function resolvePersons(
     if (survivor) {
       const gone = survivor === pt ? ps : pt;
       known.replaceValue(gone, survivor);
+      survivorOf.set(gone, survivor);
       mergedAway.push(gone);
     }
     return survivor;
   };
 
-  for (const row of rows) {
-    const link = identityLink(row);
-    if (!link) continue;
-    const { projectId, target, source } = link;
-    const pt = known.get(projectId, target);
-    const ps = known.get(projectId, source);
-    if (!pt && !ps) {
-      const person = ensure(projectId, source);
-      attach(projectId, target, person);
-      identified.add(person);
-    } else if (!pt && ps) {
-      attach(projectId, target, ps);
-      identified.add(ps);
-    } else if (pt && !ps) {
-      attach(projectId, source, pt);
-      identified.add(pt);
-    } else if (pt && ps && pt !== ps) {
-      identified.add((await merge(link, ps, pt, created)) ?? pt);
-    } else if (pt) identified.add(pt);
+  if (links) {
+    for (const link of links) {
+      if (!link) continue;
+      const { projectId, target, source } = link;
+      const pt = known.get(projectId, target);
+      const ps = known.get(projectId, source);
+      if (!pt && !ps) {
+        const person = ensure(projectId, source);
+        attach(projectId, target, person);
+        identified.add(person);
+      } else if (!pt && ps) {
+        attach(projectId, target, ps);
+        identified.add(ps);
+      } else if (pt && !ps) {
+        attach(projectId, source, pt);
+        identified.add(pt);
+      } else if (pt && ps && pt !== ps) {
+        identified.add((await merge(link, ps, pt, created)) ?? pt);
+      } else if (pt) identified.add(pt);
+    }
   }
 
-  const personIds = rows.map((row) => ensure(row.projectId, row.distinctId));
+  const personIds = rows.map((row, i) => (needs(i) ? ensure(row.projectId, row.distinctId) : pre[i]!));
 
   if (created.size) {
-    const links = [...created.entries()]
+    const newLinks = [...created.entries()]
       .flatMap(([person, c]) => c.distinctIds.map((d) => [c.projectId, d, person] as const));
-    const { linked } = await insertLinks(client, links);
-    if (linked < links.length) {
+    const { linked } = await insertLinks(client, newLinks);
+    if (linked < newLinks.length) {
       // Another writer linked some of these ids first: use its persons, and make sure every
       // identify/alias of this batch still ends with both ids on one person.
-      const actual = await lookup(client, links.map((l) => [l[0], l[1]] as const));
+      const actual = await lookup(client, newLinks.map((l) => [l[0], l[1]] as const));
       for (const [p, d, v] of actual.pairs()) known.set(p, d, v);
-      for (const row of rows) {
-        const link = identityLink(row);
-        if (!link) continue;
-        const pt = known.get(link.projectId, link.target);
-        const ps = known.get(link.projectId, link.source);
-        if (pt && ps && pt !== ps) await merge(link, ps, pt, new Map());
+      if (links) {
+        for (const link of links) {
+          if (!link) continue;
+          const pt = known.get(link.projectId, link.target);
+          const ps = known.get(link.projectId, link.source);
+          if (pt && ps && pt !== ps) await merge(link, ps, pt, new Map());
+        }
       }
       rows.forEach((row, i) => {
-        personIds[i] = known.get(row.projectId, row.distinctId) ?? personIds[i]!;
+        if (needs(i)) personIds[i] = known.get(row.projectId, row.distinctId) ?? personIds[i]!;
       });
     }
   }
-  const isNew = (person: string) => created.has(person) || fresh.has(person);
-  await applyPersonProperties(client, rows, personIds, isNew, identified);
+  if (survivorOf.size) {
+    // Rows that kept the plan's person: follow the merges this batch made.
+    for (let i = 0; i < personIds.length; i++) {
+      let p = personIds[i]!;
+      for (let hops = 0; survivorOf.has(p) && hops < 100; hops++) p = survivorOf.get(p)!;
+      personIds[i] = p;
+    }
+  }
+  const isNew = (person: string) => created.has(person);
   return {
     personIds,
+    updates: personUpdates(rows, personIds, isNew, identified),
     commit() {
       mergedAway.forEach((p) => cache.merged(p));
       // Only what the cache did not already know (most rows hit it).
@@ -190,90 +236,129 @@ async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly
 
 /**
  * Links distinct ids to persons and creates the persons that got a link, in one statement (the
- * foreign key is checked at its end). Returns how many links were new and the persons made.
+ * foreign key is checked at its end), with `props` (JSON, first-touch attribution) as a new
+ * person's properties. Returns how many links were new and the persons made.
  * Rows go in person-id order, so concurrent writers lock in the same order and never deadlock.
  */
-async function insertLinks(db: pg.Pool | pg.PoolClient, unordered: ReadonlyArray<readonly [string, string, string]>) {
+async function insertLinks(
+  db: pg.Pool | pg.PoolClient,
+  unordered: ReadonlyArray<readonly [string, string, string]>,
+  props?: ReadonlyMap<string, string>,
+) {
   const links = [...unordered].sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   const { rows } = await db.query(
-    `with linked as (
+    `with input as (
+       select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) as i(project_id, distinct_id, person_id, props)
+     ), linked as (
        insert into person_distinct_ids (project_id, distinct_id, person_id)
-       select * from unnest($1::uuid[], $2::text[], $3::uuid[]) on conflict do nothing
-       returning project_id, person_id
+       select project_id, distinct_id, person_id from input on conflict do nothing
+       returning project_id, distinct_id, person_id
      ), made as (
-       insert into persons (id, project_id) select distinct person_id, project_id from linked
+       insert into persons (id, project_id, properties)
+       select distinct on (l.person_id) l.person_id, l.project_id, coalesce(i.props, '{}')
+         from linked l join input i on i.project_id = l.project_id and i.distinct_id = l.distinct_id
+        order by l.person_id
        on conflict (id) do nothing returning id
      )
      select (select count(*) from linked)::int as linked, array(select id::text from made) as made`,
-    [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2])],
+    [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2]), links.map((l) => props?.get(l[2]) ?? null)],
   );
   return { linked: rows[0].linked as number, made: new Set(rows[0].made as string[]) };
 }
 
 /**
- * Before the events transaction, in short statements of their own: creates the persons of
- * distinct ids never seen (not those an identify/alias in the batch links, which the
- * transaction handles in order). Person ids are derived from (project, distinct id), so doing
- * this again, or for a batch that later fails, is harmless. Keeping it out of the long
- * transaction stops concurrent batches from waiting on each other's uncommitted persons.
- * Returns the persons created.
+ * Before the events transaction, in a short statement of its own: finds each row's person in
+ * the cache, and creates the persons of distinct ids never seen (not those an identify/alias in
+ * the batch links, which the transaction handles in order), with the first-touch attribution
+ * of their first event. Person ids are derived from (project, distinct id), so doing this
+ * again, or for a batch that later fails, is harmless. Keeping it out of the long transaction
+ * stops concurrent batches from waiting on each other's uncommitted persons.
  */
-export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: PersonCache): Promise<Set<string>> {
-  const linkedByIdentity = new PairMap<true>();
-  for (const row of rows) {
-    const link = identityLink(row);
-    if (link) linkedByIdentity.set(link.projectId, link.target, true).set(link.projectId, link.source, true);
+export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: PersonCache): Promise<PersonPlan> {
+  const n = rows.length;
+  const personIds = new Array<string | undefined>(n);
+  let links: Array<Link | null> | null = null;
+  for (let i = 0; i < n; i++) {
+    const link = identityLink(rows[i]!);
+    if (link) (links ??= new Array<Link | null>(n).fill(null))[i] = link;
   }
-  const todo = new PairMap<true>();
-  for (const row of rows) {
-    const { projectId: p, distinctId: d } = row;
-    if (cache.get(p, d) === undefined && !linkedByIdentity.has(p, d)) todo.set(p, d, true);
+  let involved: PairMap<true> | null = null;
+  if (links) {
+    involved = new PairMap<true>();
+    for (const l of links) if (l) involved.set(l.projectId, l.target, true).set(l.projectId, l.source, true);
   }
-  if (!todo.size) return new Set();
+  /** New (project, distinct id) -> index of its first row. */
+  const todo = new PairMap<number>();
+  for (let i = 0; i < n; i++) {
+    const { projectId: p, distinctId: d } = rows[i]!;
+    if (involved?.has(p, d)) continue;
+    const hit = cache.get(p, d);
+    if (hit !== undefined) personIds[i] = hit;
+    else if (!todo.has(p, d)) todo.set(p, d, i);
+  }
+  if (!todo.size) return { personIds, links };
   // No lookup first: ids already linked (to their own or a merged person) simply conflict.
-  const links = [...todo.pairs()]
-    .map(([p, d]) => [p, d, newPersonId(p, d)] as const);
-  const { made: createdIds } = await insertLinks(pool, links);
+  const newLinks: Array<readonly [string, string, string]> = [];
+  const props = new Map<string, string>();
+  for (const [p, d, first] of todo.pairs()) {
+    const person = newPersonId(p, d);
+    newLinks.push([p, d, person]);
+    props.set(person, JSON.stringify(initialAttribution(rows[first]!)));
+  }
+  const { made } = await insertLinks(pool, newLinks, props);
   // Links that lost a race to another writer are looked up again inside the transaction.
-  for (const [p, d, person] of links) if (createdIds.has(person)) cache.set(p, d, person);
-  return createdIds;
+  for (const [p, d, person] of newLinks) if (made.has(person)) cache.set(p, d, person);
+  for (let i = 0; i < n; i++) {
+    if (personIds[i] !== undefined) continue;
+    const { projectId: p, distinctId: d } = rows[i]!;
+    if (!involved?.has(p, d)) personIds[i] = cache.get(p, d);
+  }
+  return { personIds, links };
 }
 
-async function applyPersonProperties(
-  client: pg.PoolClient,
+/**
+ * Each person's property changes from this batch: $set, $set_once, first-touch attribution of
+ * persons created in the transaction, and is_identified for persons an identify/alias touched.
+ * Sorted by person id, so concurrent writers lock persons in the same order.
+ */
+function personUpdates(
   rows: IngestRow[],
   personIds: string[],
   isNew: (person: string) => boolean,
   identified: Set<string>,
-) {
-  const agg = new Map<string, { set: Record<string, unknown>; setOnce: Record<string, unknown> }>();
-  rows.forEach((row, i) => {
+): PersonUpdate[] {
+  let agg: Map<string, { set: Record<string, unknown>; setOnce: Record<string, unknown> }> | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const person = personIds[i]!;
     const fresh = isNew(person);
-    if (!row.set && !row.setOnce && !fresh && !identified.has(person)) return;
+    if (!row.set && !row.setOnce && !fresh && !identified.has(person)) continue;
+    agg ??= new Map();
     const a = agg.get(person) ?? { set: {}, setOnce: {} };
     if (fresh) for (const [k, v] of Object.entries(initialAttribution(row))) if (!(k in a.setOnce)) a.setOnce[k] = v;
     if (row.setOnce) for (const [k, v] of Object.entries(row.setOnce)) if (!(k in a.setOnce)) a.setOnce[k] = v;
     if (row.set) Object.assign(a.set, row.set);
     agg.set(person, a);
-  });
-  for (const p of identified) if (!agg.has(p)) agg.set(p, { set: {}, setOnce: {} });
-  if (!agg.size) return;
-  const ids = [...agg.keys()].sort();
-  await client.query(
-    `update persons p
+  }
+  for (const p of identified) {
+    agg ??= new Map();
+    if (!agg.has(p)) agg.set(p, { set: {}, setOnce: {} });
+  }
+  if (!agg) return [];
+  return [...agg.keys()].sort().map((id) => ({ id, set: agg!.get(id)!.set, set_once: agg!.get(id)!.setOnce, identified: identified.has(id) }));
+}
+
+/**
+ * The statement applying `updates` (one round trip with the commit that follows it): values go
+ * as one JSON literal, escaped by pg's escapeLiteral; persons in id order.
+ */
+export function personUpdateSql(updates: PersonUpdate[]): string {
+  return `update persons p
         set properties = (u.set_once || p.properties) || u.set,
             is_identified = p.is_identified or u.identified,
             updated_at = now()
-       from (select * from unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::bool[]) as t(id, set, set_once, identified)) u
-      where p.id = u.id`,
-    [
-      ids,
-      ids.map((id) => JSON.stringify(agg.get(id)!.set)),
-      ids.map((id) => JSON.stringify(agg.get(id)!.setOnce)),
-      ids.map((id) => identified.has(id)),
-    ],
-  );
+       from jsonb_to_recordset(${pg.escapeLiteral(JSON.stringify(updates))}::jsonb) as u(id uuid, set jsonb, set_once jsonb, identified bool)
+      where p.id = u.id`;
 }
 
 /**

@@ -39,10 +39,13 @@ export class MergeWatch {
     return { sql: parts.join(" "), projects };
   }
 
-  /** Reads the merge queries' results (the last `projects.length` results) into the cache. */
+  /**
+   * Reads the merge queries' results into the cache. `results` are those of the statements
+   * beginSql returned: `begin`, one lock per project, then one merge query per project.
+   */
   apply(results: Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>, projects: string[], cache: PersonCache) {
-    const tail = results.slice(results.length - projects.length);
-    tail.forEach((r, i) => {
+    const merges = results.slice(1 + projects.length, 1 + 2 * projects.length);
+    merges.forEach((r, i) => {
       for (const row of r.rows) {
         if (row.from_person_id) cache.merged(row.from_person_id);
         else this.since.set(projects[i]!, row.now);

@@ -44,6 +44,13 @@ export class PersonCache {
     if (this.map.size >= this.max) this.map.clear();
     this.map.set(projectId, distinctId, personId);
   }
+  /** How many persons are known to be merged away (0: no entry can be stale). */
+  get mergedCount(): number {
+    return this.mergedAway.size;
+  }
+  isMergedAway(personId: string): boolean {
+    return this.mergedAway.has(personId);
+  }
   merged(personId: string) {
     if (this.mergedAway.size > 100_000) this.clear();
     this.mergedAway.add(personId);

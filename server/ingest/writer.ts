@@ -1,9 +1,9 @@
-import type pg from "pg";
+import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
 import { copyText, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
-import { preCreatePersons, resolvePersons } from "./identity";
+import { personUpdateSql, preCreatePersons, resolvePersons, type PersonPlan } from "./identity";
 import { MergeWatch } from "./merge-watch";
 import { PersonCache } from "./person-cache";
 import type { IngestRow } from "./ingest-row";
@@ -26,29 +26,65 @@ const CONNECTION_CODES = new Set([
 ]);
 
 /**
- * Claims the batch's event ids in `event_uuids`; returns "project+uuid" of those not seen before.
- * Ids travel as one comma-joined text per project (cheaper to encode than array parameters).
+ * The statements claiming the batch's event ids in `event_uuids`, one per project, sent in the
+ * round trip that begins the transaction. Plain inserts: a duplicate (project, uuid) fails the
+ * statement (23505) and the writer starts over with `careful`, where conflicts are skipped and
+ * the statements return the ids that were new. Values go as escaped literals (ids and epoch ms
+ * as comma-joined text: cheaper to build than array parameters).
  */
-async function insertEventIds(client: pg.PoolClient, rows: IngestRow[]): Promise<Set<string>> {
-  const byProject = new Map<string, { uuids: string[]; times: string[] }>();
-  for (const r of rows) {
-    let g = byProject.get(r.projectId);
-    if (!g) byProject.set(r.projectId, (g = { uuids: [], times: [] }));
-    g.uuids.push(r.uuid);
-    g.times.push(String(r.ts));
+function claimSql(byProject: Map<string, IngestRow[]>, careful: boolean): string {
+  let sql = "";
+  for (const [projectId, rows] of byProject) {
+    let uuids = "";
+    let times = "";
+    for (let i = 0; i < rows.length; i++) {
+      const sep = i ? "," : "";
+      uuids += sep + rows[i]!.uuid;
+      times += sep + rows[i]!.ts;
+    }
+    sql +=
+      ` insert into event_uuids (project_id, uuid, timestamp) select ${pg.escapeLiteral(projectId)}::uuid, u, to_timestamp(t / 1000.0)` +
+      ` from unnest(string_to_array(${pg.escapeLiteral(uuids)}, ',')::uuid[], string_to_array(${pg.escapeLiteral(times)}, ',')::float8[]) as x(u, t)` +
+      (careful ? " on conflict do nothing returning uuid;" : ";");
   }
-  const fresh = new Set<string>();
-  for (const [projectId, g] of byProject) {
-    const { rows: inserted } = await client.query(
-      `insert into event_uuids (project_id, uuid, timestamp)
-       select $1::uuid, u, to_timestamp(t / 1000.0)
-         from unnest(string_to_array($2, ',')::uuid[], string_to_array($3, ',')::float8[]) as x(u, t)
-       on conflict do nothing returning uuid`,
-      [projectId, g.uuids.join(","), g.times.join(",")],
-    );
-    for (const r of inserted) fresh.add(projectId + r.uuid);
+  return sql;
+}
+
+/** The group's rows by project, without repeated (project, uuid): the first occurrence stays. */
+function byProjectUnique(input: IngestRow[]): { rows: IngestRow[]; byProject: Map<string, IngestRow[]> } {
+  const byProject = new Map<string, IngestRow[]>();
+  const seen = new Map<string, Set<string>>();
+  let rows = input;
+  for (let i = 0; i < input.length; i++) {
+    const r = input[i]!;
+    let s = seen.get(r.projectId);
+    if (!s) {
+      seen.set(r.projectId, (s = new Set()));
+      byProject.set(r.projectId, []);
+    }
+    if (s.has(r.uuid)) {
+      if (rows === input) rows = input.slice(0, i);
+      continue;
+    }
+    s.add(r.uuid);
+    if (rows !== input) rows.push(r);
+    byProject.get(r.projectId)!.push(r);
   }
-  return fresh;
+  return { rows, byProject };
+}
+
+/** The plan's entries for the rows `keep` selects. */
+function keepRows(rows: IngestRow[], plan: PersonPlan, keep: (r: IngestRow) => boolean): { rows: IngestRow[]; plan: PersonPlan } {
+  const out: IngestRow[] = [];
+  const personIds: Array<string | undefined> = [];
+  const links: PersonPlan["links"] = plan.links ? [] : null;
+  rows.forEach((r, i) => {
+    if (!keep(r)) return;
+    out.push(r);
+    personIds.push(plan.personIds[i]);
+    links?.push(plan.links![i]!);
+  });
+  return { rows: out, plan: { personIds, links: links && links.some((l) => l) ? links : null } };
 }
 
 export function isConnectionError(err: unknown): boolean {
@@ -59,6 +95,8 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 const RETRYABLE = new Set(["40P01", "40001"]);
+/** After a duplicate event id, claims skip conflicts for this long (clients retrying send runs of them). */
+const CAREFUL_MS = 5_000;
 
 /**
  * Group commit for capture: concurrent requests' batches are written together, up to
@@ -75,6 +113,7 @@ export class IngestWriter {
   private mode: "db" | "spool" = "db";
   private recovering: Promise<void> | null = null;
   private closed = false;
+  private carefulUntil = 0;
   readonly persons = new PersonCache();
   private merges = new MergeWatch();
   private definitions = new DefinitionRegistry();
@@ -106,8 +145,8 @@ export class IngestWriter {
   }
 
   private pump() {
-    const maxRows = this.opts.maxRows ?? 1000;
-    while (this.active < (this.opts.connections ?? 3) && this.pending.length) {
+    const maxRows = this.opts.maxRows ?? Number(process.env.FORESIGHT_INGEST_GROUP_ROWS ?? 1000);
+    while (this.active < (this.opts.connections ?? Number(process.env.FORESIGHT_INGEST_CONNECTIONS ?? 3)) && this.pending.length) {
       const group: Submission[] = [];
       let n = 0;
       while (this.pending.length && (group.length === 0 || n + this.pending[0]!.rows.length <= maxRows)) {
@@ -197,36 +236,54 @@ export class IngestWriter {
   }
 
   private async writeRows(input: IngestRow[], exclusive = false): Promise<void> {
-    const seen = new Set<string>();
-    const rows = input.filter((r) => {
-      const k = r.projectId + r.uuid;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-    const newPersons = await preCreatePersons(this.pool, rows, this.persons);
+    const { rows: unique, byProject } = byProjectUnique(input);
+    const projects = [...byProject.keys()];
+    let plan = await preCreatePersons(this.pool, unique, this.persons);
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      const begin = this.merges.beginSql(rows.map((r) => r.projectId), exclusive);
-      const results = (await client.query(begin.sql)) as unknown as Array<{ rows: Array<{ from_person_id: string | null; now: number }> }>;
+      // One round trip: begin, the project locks, recent merges, and the event id claims.
+      const begin = this.merges.beginSql(projects, exclusive);
+      let careful = Date.now() < this.carefulUntil;
+      type Results = Array<{ rows: Array<{ from_person_id: string | null; now: number; uuid: string }> }>;
+      let results: Results;
+      try {
+        results = (await client.query(begin.sql + claimSql(byProject, careful))) as unknown as Results;
+      } catch (err) {
+        if (careful || (err as { code?: string }).code !== "23505") throw err;
+        // A duplicate event id: start over, skipping the ids already stored.
+        await client.query("rollback");
+        careful = true;
+        this.carefulUntil = Date.now() + CAREFUL_MS;
+        results = (await client.query(begin.sql + claimSql(byProject, true))) as unknown as Results;
+      }
       this.merges.apply(results, begin.projects, this.persons);
-      const fresh = await insertEventIds(client, rows);
-      const toWrite = fresh.size === rows.length ? rows : rows.filter((r) => fresh.has(r.projectId + r.uuid));
+      let rows = unique;
+      if (careful) {
+        const fresh = new Map<string, Set<string>>();
+        const claims = results.slice(1 + 2 * begin.projects.length);
+        projects.forEach((p, i) => fresh.set(p, new Set(claims[i]!.rows.map((r) => r.uuid))));
+        if (claims.reduce((n, r) => n + r.rows.length, 0) < rows.length) {
+          ({ rows, plan } = keepRows(rows, plan, (r) => fresh.get(r.projectId)!.has(r.uuid)));
+        }
+      }
       let commitDefinitions = () => {};
       let commitPersons = () => {};
-      if (toWrite.length) {
-        const { personIds, commit } = await resolvePersons(client, toWrite, this.persons, newPersons);
+      let finish = "commit";
+      if (rows.length) {
+        const { personIds, updates, commit } = await resolvePersons(client, rows, plan, this.persons);
         commitPersons = commit;
         await new Promise<void>((resolve, reject) => {
           const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));
           stream.on("error", reject);
           stream.on("finish", () => resolve());
-          stream.end(copyText(toWrite, personIds));
+          stream.end(copyText(rows, personIds));
         });
-        commitDefinitions = await this.definitions.record(client, toWrite);
+        commitDefinitions = await this.definitions.record(client, rows);
+        // Person properties last, in the commit's round trip: their row locks are held briefly.
+        if (updates.length) finish = personUpdateSql(updates) + "; commit";
       }
-      await client.query("commit");
+      await client.query(finish);
       commitPersons();
       commitDefinitions();
     } catch (err) {

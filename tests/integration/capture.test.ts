@@ -83,6 +83,22 @@ describe("native capture", () => {
     expect(await q("select count(*)::int as n from events where uuid = $1", [uuid])).toEqual([{ n: 1 }]);
   });
 
+  it("stores concurrently repeated uuids once, and every new event of the same batches", async () => {
+    // Each request repeats some ids other requests in flight also send, beside its own new ones:
+    // writers racing on the same ids must each keep their new events and store the repeated once.
+    const shared = Array.from({ length: 5 }, () => randomUUID());
+    const own = Array.from({ length: 24 }, () => Array.from({ length: 30 }, () => randomUUID()));
+    const answers = await Promise.all(own.map((ids, r) =>
+      post(base, "/api/capture", { api_key: key, batch: [
+        ...ids.map((uuid) => ({ event: "race", distinct_id: `racer-${r % 4}`, uuid })),
+        ...shared.map((uuid) => ({ event: "race", distinct_id: "racer-shared", uuid })),
+      ] })));
+    expect(answers.map((a) => a.status)).toEqual(own.map(() => 200));
+    const all = [...shared, ...own.flat()];
+    const [n] = await q("select count(*)::int as n, count(distinct uuid)::int as u from events where uuid = any($1::uuid[])", [all]);
+    expect(n).toEqual({ n: all.length, u: all.length });
+  });
+
   it("clamps future timestamps and corrects client clock skew with sent_at", async () => {
     const a = randomUUID();
     const b = randomUUID();
