@@ -26,8 +26,11 @@ const HEADER_NAMES = new Set(["distinct_id", "person_id", "id"]);
  */
 export function parseIdCsv(csv: string, idType: IdType): ParsedIds {
   const text = csv.replace(/^\uFEFF/, "");
-  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: "greedy", delimiter: "" });
-  const fatal = parsed.errors.find((e) => e.code !== "UndetectableDelimiter");
+  // Comma unless the first line is tab-separated; guessing from the data would split ids with `;` in them.
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const delimiter = firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
+  const parsed = Papa.parse<string[]>(text, { header: false, skipEmptyLines: "greedy", delimiter });
+  const fatal = parsed.errors[0];
   if (fatal) throw new QueryInputError("csv", `row ${(fatal.row ?? 0) + 1}: ${fatal.message}`);
   const rows = parsed.data;
   if (rows.length > CSV_LIMITS.rows + 1) {

@@ -161,9 +161,9 @@ export interface CohortMember {
 export async function listMembers(pool: pg.Pool, projectId: string, cohortId: string, opts: { cursor?: string; limit: number }) {
   const { rows } = await pool.query(
     `select cm.person_id, cm.added_at, coalesce(p.properties, '{}'::jsonb) as properties,
-            coalesce((select array_agg(d.distinct_id order by d.created_at) from
+            coalesce((select array_agg(d.distinct_id order by d.created_at, d.distinct_id) from
                         (select distinct_id, created_at from person_distinct_ids
-                          where project_id = cm.project_id and person_id = cm.person_id order by created_at limit 5) d), '{}') as distinct_ids
+                          where project_id = cm.project_id and person_id = cm.person_id order by created_at, distinct_id limit 5) d), '{}') as distinct_ids
        from cohort_members cm left join persons p on p.id = cm.person_id
       where cm.project_id = $1 and cm.cohort_id = $2 and ($3::uuid is null or cm.person_id > $3::uuid)
       order by cm.person_id limit $4`,

@@ -20,13 +20,16 @@ import {
 import { QueryInputError } from "../../query/errors";
 import { analystProcedure, router, viewerProcedure } from "../init";
 
-/** A QueryInputError is the caller's mistake: 400, with the field it names as a field error. */
+/** A QueryInputError (or a rule's invalid regex) is the caller's mistake: 400, naming the field. */
 async function inputErrorsAre400<T>(next: () => Promise<T>): Promise<T> {
   const result = (await next()) as { ok: boolean; error?: { cause?: unknown } };
   const cause = result.ok ? null : result.error?.cause;
   if (cause instanceof QueryInputError) {
     const zodError = new ZodError([{ code: "custom", path: cause.field.split("."), message: cause.problem, input: undefined }]);
     throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause: zodError });
+  }
+  if ((cause as { code?: unknown } | null)?.code === "2201B") {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `definition: invalid regular expression (${(cause as Error).message})` });
   }
   return result as T;
 }
