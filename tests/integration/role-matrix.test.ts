@@ -19,6 +19,9 @@ const mustBeAdmin = [
   /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/,
 ];
 const mustBePublic = ["auth.login", "auth.me", "system.health"];
+// Changing shared analysis objects needs an analyst; reading them, a viewer.
+const mustBeAnalyst = [/^cohorts\.(create|update|delete|uploadCsv|recompute)$/];
+const mustBeViewer = [/^cohorts\.(list|get|members)$/];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
 
@@ -69,6 +72,15 @@ describe("role matrix: every procedure x every role", () => {
     for (const [path, proc] of procedures) {
       if (mustBeAdmin.some((re) => re.test(path))) expect(proc._def.meta?.minRole, path).toBe("admin");
       if (proc._def.meta?.minRole === null) expect(mustBePublic, path).toContain(path);
+    }
+  });
+
+  it("cohort writes need an analyst, cohort reads a viewer", () => {
+    const paths = procedures.map(([path]) => path);
+    for (const re of [...mustBeAnalyst, ...mustBeViewer]) expect(paths.some((p) => re.test(p)), String(re)).toBe(true);
+    for (const [path, proc] of procedures) {
+      if (mustBeAnalyst.some((re) => re.test(path))) expect(proc._def.meta?.minRole, path).toBe("analyst");
+      if (mustBeViewer.some((re) => re.test(path))) expect(proc._def.meta?.minRole, path).toBe("viewer");
     }
   });
 

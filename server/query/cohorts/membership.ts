@@ -87,27 +87,29 @@ export async function recordCount(client: pg.ClientBase, cohortId: string): Prom
  * Returns null when the cohort does not exist.
  */
 export async function recomputeCohort(pool: pg.Pool, cohortId: string, opts: { now?: Date } = {}): Promise<RecomputeResult | null> {
-  const now = opts.now ?? new Date();
-  return inTransaction(pool, async (client) => {
-    const { rows } = await client.query(
-      `select c.id, c.project_id, c.kind, c.definition, p.timezone
-         from cohorts c join projects p on p.id = c.project_id where c.id = $1 for update of c`,
-      [cohortId],
-    );
-    const cohort = rows[0];
-    if (!cohort) return null;
-    let added = 0;
-    let removed = 0;
-    if (cohort.kind === "dynamic") {
-      const def = cohortDefinition.parse(cohort.definition);
-      const fresh = compileCohort(def, { projectId: cohort.project_id, timezone: cohort.timezone, now });
-      ({ added, removed } = await replaceMembers(client, cohortId, cohort.project_id, fresh));
-    } else {
-      await canonicalizeMembers(client, cohortId);
-    }
-    const counted = await recordCount(client, cohortId);
-    return { cohortId, kind: cohort.kind, added, removed, ...counted };
-  });
+  return inTransaction(pool, (client) => recomputeIn(client, cohortId, opts.now ?? new Date()));
+}
+
+/** `recomputeCohort` inside the caller's transaction (create / update compute with their write). */
+export async function recomputeIn(client: pg.ClientBase, cohortId: string, now: Date): Promise<RecomputeResult | null> {
+  const { rows } = await client.query(
+    `select c.id, c.project_id, c.kind, c.definition, p.timezone
+       from cohorts c join projects p on p.id = c.project_id where c.id = $1 for update of c`,
+    [cohortId],
+  );
+  const cohort = rows[0];
+  if (!cohort) return null;
+  let added = 0;
+  let removed = 0;
+  if (cohort.kind === "dynamic") {
+    const def = cohortDefinition.parse(cohort.definition);
+    const fresh = compileCohort(def, { projectId: cohort.project_id, timezone: cohort.timezone, now });
+    ({ added, removed } = await replaceMembers(client, cohortId, cohort.project_id, fresh));
+  } else {
+    await canonicalizeMembers(client, cohortId);
+  }
+  const counted = await recordCount(client, cohortId);
+  return { cohortId, kind: cohort.kind, added, removed, ...counted };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { QueryInputError } from "../errors";
-import { inTransaction, recomputeCohort, type RecomputeResult } from "./membership";
+import { inTransaction, recomputeIn, type RecomputeResult } from "./membership";
 import { cohortDefinition, referencedCohorts, type CreateCohortInput, type RuleGroup, type UpdateCohortInput } from "./schema";
 
 export interface CohortSummary {
@@ -94,7 +94,8 @@ export async function createCohort(
   opts: { createdById?: string | null; now?: Date } = {},
 ): Promise<{ cohort: CohortDetail; computed: RecomputeResult | null }> {
   const id = randomUUID();
-  await inTransaction(pool, async (client) => {
+  // One transaction: a definition that fails to compute (say, an invalid regex) leaves nothing behind.
+  const computed = await inTransaction(pool, async (client) => {
     await lockProjectCohorts(client, projectId);
     if (input.kind === "dynamic") await validateReferences(client, projectId, null, input.definition);
     await client.query(
@@ -102,8 +103,8 @@ export async function createCohort(
        values ($1, $2, $3, $4, $5, $6::jsonb, $7, now())`,
       [id, projectId, input.name, input.description, input.kind, input.kind === "dynamic" ? JSON.stringify(input.definition) : null, opts.createdById ?? null],
     );
+    return input.kind === "dynamic" ? await recomputeIn(client, id, opts.now ?? new Date()) : null;
   });
-  const computed = input.kind === "dynamic" ? await recomputeCohort(pool, id, { now: opts.now }) : null;
   return { cohort: (await getCohort(pool, projectId, id))!, computed };
 }
 
@@ -117,7 +118,7 @@ export async function updateCohort(
   const found = await inTransaction(pool, async (client) => {
     await lockProjectCohorts(client, projectId);
     const { rows } = await client.query(`select kind from cohorts where project_id = $1 and id = $2 for update`, [projectId, input.id]);
-    if (!rows[0]) return false;
+    if (!rows[0]) return null;
     if (input.definition) {
       if (rows[0].kind !== "dynamic") throw new QueryInputError("definition", "a static cohort has no rules; upload a CSV instead");
       await validateReferences(client, projectId, input.id, input.definition);
@@ -128,11 +129,10 @@ export async function updateCohort(
         where project_id = $1 and id = $2`,
       [projectId, input.id, input.name ?? null, input.description ?? null, input.definition ? JSON.stringify(input.definition) : null],
     );
-    return true;
+    return { computed: input.definition ? await recomputeIn(client, input.id, opts.now ?? new Date()) : null };
   });
   if (!found) return null;
-  const computed = input.definition ? await recomputeCohort(pool, input.id, { now: opts.now }) : null;
-  return { cohort: (await getCohort(pool, projectId, input.id))!, computed };
+  return { cohort: (await getCohort(pool, projectId, input.id))!, computed: found.computed };
 }
 
 /** Deletes a cohort and its members; refuses while another cohort's rules refer to it. False when absent. */
