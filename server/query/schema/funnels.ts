@@ -32,6 +32,10 @@ export const funnelsQuery = z
   .strict()
   .superRefine((q, ctx) => {
     if (q.steps[0]?.window) ctx.addIssue({ code: "custom", path: ["steps", 0, "window"], message: "the first step has no window" });
+    if (q.order === "any")
+      q.steps.forEach((s, i) => {
+        if (s.window && i > 0) ctx.addIssue({ code: "custom", path: ["steps", i, "window"], message: "per-step windows apply to ordered and strict funnels" });
+      });
     q.exclusions.forEach((e, i) => {
       if (e.fromStep >= e.toStep || e.toStep >= q.steps.length)
         ctx.addIssue({ code: "custom", path: ["exclusions", i], message: `exclusion steps must satisfy 0 <= fromStep < toStep < ${q.steps.length}` });
