@@ -37,7 +37,7 @@ export const areas: Area[] = [
     label: "Insights",
     path: "/insights",
     group: "analyze",
-    status: "next",
+    status: "ready",
     summary: "Ask questions of your event data: trends, funnels, retention, paths, lifecycle and cohorts.",
     plans: [
       "Trends of any event over time, broken down by property, with filters",

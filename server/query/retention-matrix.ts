@@ -56,7 +56,7 @@ function firstTime(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   if (o.prior) for (let p = 0; p < n; p++) if (o.prior[p]) cohort[p] = -2;
   const cursor = new PeriodCursor(o.periods);
   const { ts, person, match } = s;
-  const bd = s.breakdown;
+  const bd = s.cohortMask ?? s.breakdown;
   for (let i = 0; i < s.length; i++) {
     const m = match[i]!;
     if ((m & (T | R)) === 0) continue;
@@ -81,7 +81,7 @@ function firstTime(s: EventStream, o: RetentionOptions): RetentionGroup[] {
     }
   }
 
-  const groupOf = topGroups(s, o.breakdownLimit, (count) => {
+  const groupsOf = topGroups(s, o.breakdownLimit, (count) => {
     for (let p = 0; p < n; p++) if (cohort[p]! >= 0) count(value[p]!);
   });
   const P = o.periods.count;
@@ -89,12 +89,14 @@ function firstTime(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   for (let p = 0; p < n; p++) {
     const c = cohort[p]!;
     if (c < 0) continue;
-    const g = group(out, groupOf(value[p]!), P, K);
-    g.sizes[c]!++;
-    const row = c * (K + 1);
-    g.counts[row]!++;
-    for (let bits = lo[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 31 - Math.clz32(bits & -bits)]!++;
-    for (let bits = hi[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 32 + 31 - Math.clz32(bits & -bits)]!++;
+    groupsOf(value[p]!, (gv) => {
+      const g = group(out, gv, P, K);
+      g.sizes[c]!++;
+      const row = c * (K + 1);
+      g.counts[row]!++;
+      for (let bits = lo[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 31 - Math.clz32(bits & -bits)]!++;
+      for (let bits = hi[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 32 + 31 - Math.clz32(bits & -bits)]!++;
+    });
   }
   return ordered(out);
 }
@@ -113,7 +115,7 @@ function recurring(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   const rQ = new IntList();
   const cursor = new PeriodCursor(o.periods);
   const { ts, person, match } = s;
-  const bd = s.breakdown;
+  const bd = s.cohortMask ?? s.breakdown;
   for (let i = 0; i < s.length; i++) {
     const m = match[i]!;
     if ((m & (T | R)) === 0) continue;
@@ -139,7 +141,7 @@ function recurring(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   const returns = new Int32Array(rP.length);
   for (let j = 0; j < rP.length; j++) returns[fill[rP.data[j]!]!++] = rQ.data[j]!;
 
-  const groupOf = topGroups(s, o.breakdownLimit, (count) => {
+  const groupsOf = topGroups(s, o.breakdownLimit, (count) => {
     for (let j = 0; j < tP.length; j++) count(tV.data[j]!);
   });
   const P = o.periods.count;
@@ -147,17 +149,19 @@ function recurring(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   for (let j = 0; j < tP.length; j++) {
     const p = tP.data[j]!;
     const c = tQ.data[j]!;
-    const g = group(out, groupOf(tV.data[j]!), P, K);
-    g.sizes[c]!++;
     const row = c * (K + 1);
-    g.counts[row]!++;
     const end = start[p + 1]!;
-    let r = lowerBound(returns, start[p]!, end, c + 1);
-    for (; r < end; r++) {
-      const k = returns[r]! - c;
-      if (k > K) break;
-      g.counts[row + k]!++;
-    }
+    const first = lowerBound(returns, start[p]!, end, c + 1);
+    groupsOf(tV.data[j]!, (gv) => {
+      const g = group(out, gv, P, K);
+      g.sizes[c]!++;
+      g.counts[row]!++;
+      for (let r = first; r < end; r++) {
+        const k = returns[r]! - c;
+        if (k > K) break;
+        g.counts[row + k]!++;
+      }
+    });
   }
   return ordered(out);
 }
@@ -175,23 +179,34 @@ function lowerBound(a: Int32Array, from: number, to: number, x: number): number 
 }
 
 /**
- * Maps a breakdown value index to its group: itself when among the `limit` values with the most
- * entries (ties: lower index first), OTHER_GROUP otherwise; rows without a value stay NULL_GROUP.
- * Without a breakdown everything is one group (NULL_GROUP).
+ * Calls `add` with the group(s) of a recorded value: the breakdown value itself when among the
+ * `limit` values with the most entries (ties: lower index first), OTHER_GROUP for the rest,
+ * NULL_GROUP for rows without a value. Cohort breakdowns record the person's membership mask and
+ * count in every cohort they belong to (persons in none are left out). Without a breakdown
+ * everything is one group (NULL_GROUP).
  */
-function topGroups(s: EventStream, limit: number | undefined, each: (count: (v: number) => void) => void): (v: number) => number {
-  if (!s.breakdown) return () => NULL_GROUP;
+function topGroups(
+  s: EventStream,
+  limit: number | undefined,
+  each: (count: (v: number) => void) => void,
+): (v: number, add: (group: number) => void) => void {
+  if (s.cohortMask) {
+    return (mask, add) => {
+      for (let bits = mask >>> 0; bits !== 0; bits &= bits - 1) add(31 - Math.clz32(bits & -bits));
+    };
+  }
+  if (!s.breakdown) return (_v, add) => add(NULL_GROUP);
   const counts = new Int32Array(s.breakdownValues.length);
   each((v) => {
     if (v >= 0) counts[v]!++;
   });
   const used: number[] = [];
   for (let v = 0; v < counts.length; v++) if (counts[v]! > 0) used.push(v);
-  if (limit === undefined || used.length <= limit) return (v) => (v >= 0 ? v : NULL_GROUP);
+  if (limit === undefined || used.length <= limit) return (v, add) => add(v >= 0 ? v : NULL_GROUP);
   used.sort((a, b) => counts[b]! - counts[a]! || a - b);
   const keep = new Uint8Array(counts.length);
   for (const v of used.slice(0, limit)) keep[v] = 1;
-  return (v) => (v < 0 ? NULL_GROUP : keep[v] ? v : OTHER_GROUP);
+  return (v, add) => add(v < 0 ? NULL_GROUP : keep[v] ? v : OTHER_GROUP);
 }
 
 function group(out: Map<number, RetentionGroup>, value: number, periods: number, maxOffset: number): RetentionGroup {

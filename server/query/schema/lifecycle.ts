@@ -36,4 +36,6 @@ export interface StickinessResult {
   /** persons[d - 1]: persons active on exactly d days of a period (summed over the periods in range). */
   days: number[];
   persons: number[];
+  /** The periods counted (start, ISO in the project timezone) and how many of their days lie in the date range. */
+  periods: { start: string; daysInRange: number }[];
 }
