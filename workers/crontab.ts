@@ -6,5 +6,7 @@ export const crontab = [
   "17 * * * * purge_expired_sessions ?fill=2h&max=1",
   "5 2 * * * maintain_event_partitions ?fill=1d&max=1",
   "35 2 * * * apply_retention ?fill=1d&max=1",
+  // Every minute; one queue runs them one at a time, and the job key collapses a backlog into one job.
+  "* * * * * refresh_rollups ?jobKey=refresh_rollups&jobKeyMode=preserve_run_at&queue=rollups&max=3",
   "*/15 * * * * recompute_cohorts ?max=1",
 ].join("\n");

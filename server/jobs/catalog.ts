@@ -28,6 +28,11 @@ export const taskCatalog = {
     payload: z.object({ cohortId: z.uuid().optional(), projectId: z.uuid().optional(), ...cronStamp }).strict(),
     manual: true,
   },
+  refresh_rollups: {
+    description: "Recompute the rollup days that are stale (late events, merges, gaps, timezone change) for every project, or one",
+    payload: z.object({ projectId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

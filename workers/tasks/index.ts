@@ -3,6 +3,7 @@ import type { TaskHandler } from "../define-task";
 import { applyRetentionTask } from "./apply-retention";
 import { maintainEventPartitionsTask } from "./maintain-event-partitions";
 import { purgeExpiredSessionsTask } from "./purge-expired-sessions";
+import { refreshRollupsTask } from "./refresh-rollups";
 import { recomputeCohortsTask } from "./recompute-cohorts";
 
 /** One handler per catalog entry; the type makes a missing or extra task a compile error. */
@@ -10,5 +11,6 @@ export const taskHandlers: { [N in TaskName]: TaskHandler<N> } = {
   purge_expired_sessions: purgeExpiredSessionsTask,
   maintain_event_partitions: maintainEventPartitionsTask,
   apply_retention: applyRetentionTask,
+  refresh_rollups: refreshRollupsTask,
   recompute_cohorts: recomputeCohortsTask,
 };
