@@ -3,6 +3,7 @@ import { appVersion, ConfigError, loadConfig, type Config } from "../config";
 import { registerDemoCommand } from "./demo";
 import { registerMigrateCommands } from "./migrate";
 import { registerQueryCommand } from "./query";
+import { registerRollupsCommand } from "./rollups";
 import { runForesight } from "../runtime";
 
 /** One line on stderr, non-zero exit: what automation and people both want from a bad start. */
@@ -49,6 +50,7 @@ program
 registerMigrateCommands(program, config);
 registerDemoCommand(program, config);
 registerQueryCommand(program, config);
+registerRollupsCommand(program, config);
 
 try {
   await program.parseAsync(process.argv);

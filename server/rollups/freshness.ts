@@ -45,7 +45,8 @@ export function oldestWatermark(scan: StaleScan, days: readonly string[]): strin
 export async function rollupFreshness(pool: pg.Pool, projectId: string, range: { from: Date; to: Date }): Promise<RollupFreshness> {
   const { rows } = await pool.query<{ timezone: string }>(`select timezone from projects where id = $1`, [projectId]);
   if (!rows[0]) throw new Error(`no project ${projectId}`);
-  return freshnessIn(pool, projectId, rows[0].timezone, daysOfRange(range, rows[0].timezone));
+  const { scan: _scan, ...freshness } = await freshnessIn(pool, projectId, rows[0].timezone, daysOfRange(range, rows[0].timezone));
+  return freshness;
 }
 
 export async function freshnessIn(db: Pick<pg.Pool, "query">, projectId: string, timezone: string, days: string[]): Promise<RollupFreshness & { scan: StaleScan }> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryContext } from "../../server/query/context";
-import { loadEventStream, type EventStream, type StreamRequest } from "../../server/query/stream";
+import { dropColumnar, loadEventStream, prepareColumnar, type EventStream, type StreamRequest } from "../../server/query/stream";
 import { createTestEnv, type TestEnv } from "../support/db";
 
 let env: TestEnv;
@@ -105,5 +105,65 @@ describe("SQL stream", () => {
       source: "events",
     });
     expect(rows(s).map((r) => [r.person, r.match])).toEqual([[persons.ann, 1], [persons.ann, 2], [persons.ann, 1]]);
+  });
+});
+
+describe("columnar source", () => {
+  const requests: [string, Omit<StreamRequest, "range" | "source">][] = [
+    ["steps", { selectors: [sel("view"), sel("buy")], filters: [], excludeTestAccounts: false }],
+    ["all events with names", { selectors: [sel("buy")], filters: [], excludeTestAccounts: false, allEvents: true, withEventNames: true }],
+    ["country breakdown", { selectors: [sel("view"), sel("buy")], filters: [], excludeTestAccounts: false, breakdown: { type: "event", key: "$geoip_country_code", limit: 5 } }],
+    ["browser breakdown", { selectors: [sel("$all")], filters: [], excludeTestAccounts: false, breakdown: { type: "event", key: "$browser", limit: 5 } }],
+    ["day of week", { selectors: [sel("view"), sel("buy")], filters: [], excludeTestAccounts: false, breakdown: { type: "day_of_week" } }],
+    ["hour of day", { selectors: [sel("view"), sel("buy")], filters: [], excludeTestAccounts: false, breakdown: { type: "hour_of_day" } }],
+    [
+      "filters on cached columns",
+      {
+        selectors: [sel("view", [{ type: "event", key: "$browser", operator: "contains", value: "fox" }]), sel("$all", [{ type: "event", key: "$geoip_country_code", operator: "is_set" }])],
+        filters: [{ op: "or", filters: [{ type: "event", key: "$geoip_country_code", operator: "not_equals", value: "DE" }, { type: "event", key: "$browser", operator: "regex", value: "^Ch" }] }],
+        excludeTestAccounts: false,
+      },
+    ],
+    ["test accounts excluded", { selectors: [sel("view"), sel("buy"), sel("other")], filters: [], excludeTestAccounts: true }],
+  ];
+
+  beforeAll(async () => {
+    ctx = { ...ctx, testAccountFilters: [{ type: "event", key: "$browser", operator: "equals", value: "Chrome" }] };
+    dropColumnar(ctx.projectId);
+    await prepareColumnar(ctx.pool, ctx.projectId);
+    // After the store is built: a late event (earlier than everything, at the same instant as
+    // others), and a new person merged into bob whose events must count as bob's.
+    await person("carl");
+    await event("carl", "view", T0 - 30 * H, { country: "IT", browser: "Safari" });
+    await event("carl", "buy", T0, { country: "IT" });
+    await event("ann", "other", T0 + H, { country: "FR" });
+    await env.db.pool.query(`insert into person_merges (project_id, from_person_id, to_person_id) values ($1, $2, $3)`, [ctx.projectId, persons.carl, persons.bob]);
+  });
+
+  it.each(requests)("gives the same stream as SQL: %s", async (_name, req) => {
+    const columnar = await loadEventStream(ctx, { ...req, range, source: "columnar" });
+    const events = await loadEventStream(ctx, { ...req, range, source: "events" });
+    expect(columnar.source).toBe("columnar");
+    expect(events.source).toBe("events");
+    expect(rows(columnar)).toEqual(rows(events));
+    expect(columnar.personIds).toEqual(events.personIds);
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  it("sees the late rows and the merge", async () => {
+    const s = await loadEventStream(ctx, { range, selectors: [sel("view"), sel("buy")], filters: [], excludeTestAccounts: false });
+    expect(s.source).toBe("columnar");
+    // carl's late view comes first and belongs to bob; no row is loaded twice.
+    expect(rows(s)[0]).toMatchObject({ ts: T0 - 30 * H, person: persons.bob, match: 1 });
+    expect(s.length).toBe(7);
+    expect(s.personIds).not.toContain(persons.carl);
+  });
+
+  it("leaves requests on uncached data to SQL", async () => {
+    const jsonb = await loadEventStream(ctx, { range, selectors: [sel("buy", [{ type: "event", key: "amount", operator: "equals", value: "10" }])], filters: [], excludeTestAccounts: false });
+    expect(jsonb.source).toBe("events");
+    expect(rows(jsonb)).toEqual([{ ts: T0 + H, person: persons.ann, match: 1, breakdown: undefined, event: undefined }]);
+    const personBreakdown = await loadEventStream(ctx, { range, selectors: [sel("buy")], filters: [], excludeTestAccounts: false, breakdown: { type: "person", key: "plan", limit: 3 } });
+    expect(personBreakdown.source).toBe("events");
   });
 });
