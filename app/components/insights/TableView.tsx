@@ -6,7 +6,7 @@ const MAX_ROWS = 500;
 export function TableView({ table }: { table: ResultTable }) {
   if (table.rows.length === 0) return <p className="muted">No rows.</p>;
   return (
-    <div className="table-wrap table-wrap-overflow">
+    <div className="table-wrap">
       <table className="table table-compact result-table">
         <thead>
           <tr>

@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../server/config";
+import { launchChromium } from "../support/browser";
+import { ADMIN, startTestWebServer } from "../support/web-server";
+
+const artifacts = path.join(repoRoot, "tests", ".artifacts");
+let server: Awaited<ReturnType<typeof startTestWebServer>>;
+let chrome: Awaited<ReturnType<typeof launchChromium>>;
+
+/**
+ * Yesterday, in the first project: four persons search, three of them start a booking (within
+ * 20 minutes), one completes it. The funnel search -> booking_started -> booking_completed is
+ * therefore 4 -> 3 -> 1. A fifth person only views a page.
+ */
+const journeys: [string, string[]][] = [
+  ["ann", ["search", "booking_started", "booking_completed"]],
+  ["bob", ["search", "booking_started"]],
+  ["cy", ["search", "booking_started"]],
+  ["dee", ["search"]],
+  ["eve", ["$pageview"]],
+];
+
+async function insertEvents() {
+  const { pool, prisma } = server.env.db;
+  const project = await prisma.project.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+  const base = Date.now() - 24 * 3600_000;
+  for (const [p, [name, steps]] of journeys.entries()) {
+    const personId = randomUUID();
+    await pool.query(`insert into persons (id, project_id) values ($1, $2)`, [personId, project.id]);
+    await pool.query(`insert into person_distinct_ids (project_id, distinct_id, person_id) values ($1, $2, $3)`, [project.id, name, personId]);
+    for (const [i, event] of steps.entries()) {
+      const at = new Date(base + p * 60_000 + i * 10 * 60_000);
+      await pool.query(
+        `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties) values ($1, $2, $3, $4, $5, $6, $7)`,
+        [project.id, randomUUID(), event, at, name, personId, JSON.stringify({ origin: "LHR" })],
+      );
+      await pool.query(`insert into event_definitions (project_id, name) values ($1, $2) on conflict do nothing`, [project.id, event]);
+    }
+  }
+}
+
+beforeAll(async () => {
+  await fs.mkdir(artifacts, { recursive: true });
+  [server, chrome] = await Promise.all([startTestWebServer(), launchChromium()]);
+  await insertEvents();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+async function logIn(page: Page) {
+  await page.goto(`${server.web.url}/login?redirectTo=/insights`);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((u) => u.pathname === "/insights");
+}
+
+async function funnelCounts(page: Page): Promise<string[]> {
+  const counts: string[] = [];
+  for (const step of [1, 2, 3]) counts.push((await page.getByTestId(`funnel-step-${step}-count`).textContent())?.trim() ?? "");
+  return counts;
+}
+
+describe("browser: insights explorer", () => {
+  it("builds a funnel from the pickers, runs it, saves it, finds it in the list and reopens it", async () => {
+    const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Insights/ }).waitFor();
+
+    // Build: kind, then the steps from the event registry's pickers, a per-step window, a third step.
+    await page.getByRole("button", { name: "Funnel", exact: true }).click();
+    const step1 = page.getByLabel("Step 1 event");
+    expect(await step1.locator("option").allTextContents()).toEqual(expect.arrayContaining(["search", "booking_started", "booking_completed", "$pageview"]));
+    await step1.selectOption("search");
+    await page.getByLabel("Step 2 event").selectOption("booking_started");
+    await page.getByLabel("Within a time of step 1").check();
+    await page.getByRole("group", { name: "Step 2 window" }).getByLabel("Step 2 window", { exact: true }).fill("1");
+    await page.getByRole("button", { name: "+ Step", exact: true }).click();
+    await page.getByLabel("Step 3 event").selectOption("booking_completed");
+
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL((u) => u.pathname === "/insights" && u.searchParams.has("q"));
+    await page.getByTestId("funnel-step-1-count").waitFor();
+    const q = JSON.parse(new URL(page.url()).searchParams.get("q")!);
+    expect(q).toMatchObject({
+      kind: "funnels",
+      steps: [{ event: "search" }, { event: "booking_started", window: { value: 1, unit: "hour" } }, { event: "booking_completed" }],
+    });
+
+    // The chart: three step bars labelled with the persons counted by hand above, and the table.
+    expect(await funnelCounts(page)).toEqual(["4", "3", "1"]);
+    const bars = page.locator("svg.chart g.funnel-step");
+    expect(await bars.count()).toBe(3);
+    expect(await bars.locator("text.chart-value").allTextContents()).toEqual(["4", "3", "1"]);
+    const table = page.locator("table.result-table tbody tr");
+    expect(await table.count()).toBe(3);
+    expect(await table.nth(1).locator("td").nth(3).textContent()).toBe("3");
+    expect(await table.nth(1).locator("td").nth(10).textContent()).toBe("1"); // dropped off at step 2
+    await expect(page.getByTestId("result-meta").textContent()).resolves.toMatch(/from (raw events|rollups|the columnar engine)/);
+    await page.screenshot({ path: path.join(artifacts, "insights-funnel.png"), fullPage: true });
+
+    // Save it under a name: the saved insight's page shows it.
+    await page.getByLabel("Name", { exact: true }).fill("Booking funnel");
+    await page.getByRole("button", { name: "Save insight" }).click();
+    await page.waitForURL((u) => /^\/insights\/[0-9a-f-]{36}$/.test(u.pathname));
+    const savedPath = new URL(page.url()).pathname;
+
+    // The list, then reopen it from there.
+    await page.getByRole("link", { name: "Saved insights" }).click();
+    await page.waitForURL((u) => u.pathname === "/insights/saved");
+    await page.getByRole("link", { name: "Booking funnel" }).click();
+    await page.waitForURL((u) => u.pathname === savedPath);
+    expect(await page.getByTestId("insight-name").textContent()).toBe("Booking funnel");
+    expect(await funnelCounts(page)).toEqual(["4", "3", "1"]);
+    expect(await page.getByLabel("Step 1 event").inputValue()).toBe("search");
+    expect(await page.getByLabel("Step 2 event").inputValue()).toBe("booking_started");
+    expect(await page.getByLabel("Step 3 event").inputValue()).toBe("booking_completed");
+    expect(await page.getByLabel("Within a time of step 1").isChecked()).toBe(true);
+    await page.screenshot({ path: path.join(artifacts, "insights-saved.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("renders a result from the address without JavaScript and names the field of a bad query", async () => {
+    const context = await chrome.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.web.url}/login?redirectTo=/insights`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL((u) => u.pathname === "/insights");
+
+    const funnel = { kind: "funnels", steps: [{ event: "search" }, { event: "booking_started" }] };
+    const res = await page.goto(`${server.web.url}/insights?q=${encodeURIComponent(JSON.stringify(funnel))}`);
+    expect(res?.status()).toBe(200);
+    expect(await page.getByTestId("funnel-step-2-count").textContent()).toBe("3");
+
+    const bad = await page.goto(`${server.web.url}/insights?q=${encodeURIComponent(JSON.stringify({ ...funnel, steps: [{ event: "search" }] }))}`);
+    expect(bad?.status()).toBe(400);
+    expect(await page.getByRole("alert").textContent()).toMatch(/^steps: /);
+
+    // The query JSON field runs a query without the builder.
+    await page.getByLabel("Query JSON").fill(JSON.stringify({ kind: "trends", series: [{ event: "search" }] }));
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL((u) => u.searchParams.has("q"));
+    expect(await page.locator("table.result-table tbody tr td").nth(4).textContent()).toBe("4"); // total searches
+    await context.close();
+  });
+});
