@@ -4,6 +4,7 @@ import { ForesightBrowser } from "./client.js";
 export type { ForesightApi } from "./api.js";
 export type { BrowserOptions, CaptureEvent, CaptureOptions, Properties } from "./types.js";
 export { ForesightBrowser };
+export { flagBucket, inRollout, pickVariant } from "./flag-hash.js";
 
 /** The page's one client, for bundlers: `import { init, capture } from "@foresight/browser"`. */
 export const foresight: ForesightApi = bindApi(new ForesightBrowser());

@@ -1,4 +1,5 @@
 export { Foresight } from "./foresight.js";
+export { flagBucket, inRollout, pickVariant } from "./flag-hash.js";
 export {
   type AliasMessage,
   type CaptureEvent,
