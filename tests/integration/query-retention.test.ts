@@ -71,7 +71,7 @@ function wilsonByHand(k: number, n: number) {
 describe("retention on a real database", () => {
   it("first time: cohorts by the first ever target event in Tokyo weeks, merged persons as one", async () => {
     const { result, meta } = await retention();
-    expect(meta.source).toBe("events");
+    expect(["events", "columnar"]).toContain(meta.source);
     expect(result.breakdowns).toHaveLength(1);
     const [b] = result.breakdowns;
     expect(b!.breakdownValue).toBeNull();
