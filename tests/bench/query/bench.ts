@@ -98,8 +98,10 @@ async function measure(engine: string, q: Question, ask: () => Promise<{ answer:
       t.cpu = { node: m.node / RUNS, postgres: m.postgres / RUNS, others: m.others / RUNS, wall: m.wall / RUNS };
     }
     t.medianMs = median(t.warmMs);
+    say(`  ${engine}: cold ${fmt.fixed(t.coldMs, 1)} ms, warm median ${fmt.fixed(t.medianMs, 1)} ms (${t.source})`);
   } catch (err) {
     t.error = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    say(`  ${engine}: failed: ${t.error}`);
   }
   return t;
 }
