@@ -15,8 +15,8 @@ import { loadEventStream } from "./stream";
  * documented on FunnelWalker (funnel-engine.ts) and funnelGroups (funnel-groups.ts). All steps
  * happen inside the query's date range.
  */
-export async function runFunnels(ctx: QueryContext, query: FunnelsQuery): Promise<RunOutput<FunnelsResult>> {
-  const { result, source } = await computeFunnel(ctx, query);
+export async function runFunnels(ctx: QueryContext, query: FunnelsQuery, opts: { source?: "events" | "columnar" } = {}): Promise<RunOutput<FunnelsResult>> {
+  const { result, source } = await computeFunnel(ctx, query, undefined, opts.source);
   return { result, source };
 }
 
@@ -94,6 +94,7 @@ async function computeFunnel(
   ctx: QueryContext,
   query: FunnelsQuery,
   onPerson?: OnPerson,
+  source?: "events" | "columnar",
 ): Promise<{ result: FunnelsResult; source: QuerySource; groups: FunnelGroups; personIds: string[] }> {
   const spec = specOf(query);
   const n = spec.steps;
@@ -104,6 +105,7 @@ async function computeFunnel(
     excludeTestAccounts: query.excludeTestAccounts,
     breakdown: query.breakdown,
     allEvents: query.order === "strict",
+    source,
   });
   const byPerson = rowsByPerson(stream);
   const groups = funnelGroups(stream, byPerson, query.breakdown);
@@ -192,7 +194,11 @@ export interface FunnelPerson {
  * breakdown. Ordered by person id; `total` counts them all. Distinct ids include those of
  * persons merged into them.
  */
-export async function funnelPersons(ctx: QueryContext, input: FunnelPersonsInput): Promise<{ persons: FunnelPerson[]; total: number }> {
+export async function funnelPersons(
+  ctx: QueryContext,
+  input: FunnelPersonsInput,
+  opts: { source?: "events" | "columnar" } = {},
+): Promise<{ persons: FunnelPerson[]; total: number }> {
   const { query } = input;
   if (input.step >= query.steps.length) throw new QueryInputError("step", `the funnel has ${query.steps.length} steps`);
   const hits = new Map<number, number[]>();
@@ -202,7 +208,7 @@ export async function funnelPersons(ctx: QueryContext, input: FunnelPersonsInput
     let list = hits.get(g);
     if (!list) hits.set(g, (list = []));
     list.push(p);
-  });
+  }, opts.source);
   const wanted = query.breakdown ? (groups.labels as (string | null)[]).indexOf(input.breakdownValue ?? null) : 0;
   return page(ctx, (hits.get(wanted) ?? []).map((p) => personIds[p]!), input);
 }
