@@ -104,9 +104,7 @@ export async function deviceOrBrowserShare(ctx: QueryContext, q: RevenueQuery): 
   });
   const groups = rows.filter((r) => num(r.is_total) === 0);
   const other = groups.find((r) => r.is_other === true);
-  return {
-    report: q.report === "browser_share" ? "browser_share" : "device_share",
-    dimension,
+  const parts = {
     rows: groups
       .filter((r) => r.is_other !== true)
       .map(toRow)
@@ -114,4 +112,5 @@ export async function deviceOrBrowserShare(ctx: QueryContext, q: RevenueQuery): 
     other: other ? toRow(other) : null,
     totals,
   };
+  return dimension === "browser" ? { report: "browser_share", dimension, ...parts } : { report: "device_share", dimension, ...parts };
 }

@@ -166,13 +166,20 @@ export interface ShareRow {
   revenue: number;
 }
 
-export interface ShareResult {
-  report: "device_share" | "browser_share";
-  dimension: "device" | "browser";
+interface ShareParts {
   rows: ShareRow[];
   other: ShareRow | null;
   totals: { persons: number; bookings: number; revenue: number };
 }
+export interface DeviceShareResult extends ShareParts {
+  report: "device_share";
+  dimension: "device";
+}
+export interface BrowserShareResult extends ShareParts {
+  report: "browser_share";
+  dimension: "browser";
+}
+export type ShareResult = DeviceShareResult | BrowserShareResult;
 
 export type RevenueResult =
   | RevenueOverviewResult
@@ -181,4 +188,5 @@ export type RevenueResult =
   | LtvByCohortResult
   | TopRoutesResult
   | PeakHoursResult
-  | ShareResult;
+  | DeviceShareResult
+  | BrowserShareResult;
