@@ -20,8 +20,8 @@ const mustBeAdmin = [
 ];
 const mustBePublic = ["auth.login", "auth.me", "system.health"];
 // Changing shared analysis objects needs an analyst; reading them, a viewer.
-const mustBeAnalyst = [/^cohorts\.(create|update|delete|uploadCsv|recompute)$/];
-const mustBeViewer = [/^cohorts\.(list|get|members)$/];
+const mustBeAnalyst = [/^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/];
+const mustBeViewer = [/^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
 
