@@ -1,0 +1,50 @@
+// Sample size and power for two equal arms and a two-sided test at level alpha, as the
+// experiment setup wizard needs them. Proportions use the normal approximation of R's
+// power.prop.test (strict = FALSE: the far tail ignored), whose closed form is
+//   n = (z_{1-alpha/2} sqrt(2 pbar (1 - pbar)) + z_{power} sqrt(p1 q1 + p2 q2))^2 / (p2 - p1)^2;
+// means use n = 2 sigma^2 (z_{1-alpha/2} + z_{power})^2 / delta^2 (normal approximation; R's
+// power.t.test, with the noncentral t, asks for about one more user per arm at small n).
+import { phi, phiInverse } from "./distributions";
+
+export interface PowerOptions {
+  alpha?: number;
+  power?: number;
+}
+
+/** Users per arm (not rounded) to detect a change from rate p1 to rate p2. */
+export function proportionsSampleSize(p1: number, p2: number, options: PowerOptions = {}): number {
+  const { za, zb } = quantiles(options);
+  const pbar = (p1 + p2) / 2;
+  const num = za * Math.sqrt(2 * pbar * (1 - pbar)) + zb * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  return (num / (p2 - p1)) ** 2;
+}
+
+/** Power of the two-proportion test with n users per arm. */
+export function proportionsPower(n: number, p1: number, p2: number, alpha = 0.05): number {
+  const pbar = (p1 + p2) / 2;
+  const za = phiInverse(1 - alpha / 2);
+  return phi((Math.sqrt(n) * Math.abs(p2 - p1) - za * Math.sqrt(2 * pbar * (1 - pbar))) / Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2)));
+}
+
+/** Users per arm (not rounded) to detect a difference `delta` in means of a metric with standard deviation `sd`. */
+export function meansSampleSize(delta: number, sd: number, options: PowerOptions = {}): number {
+  const { za, zb } = quantiles(options);
+  return (2 * sd * sd * (za + zb) ** 2) / (delta * delta);
+}
+
+/** Power of the (normal-approximation) test of means with n users per arm. */
+export function meansPower(n: number, delta: number, sd: number, alpha = 0.05): number {
+  return phi(Math.abs(delta) / (sd * Math.sqrt(2 / n)) - phiInverse(1 - alpha / 2));
+}
+
+/** The minimum sample size a person plans with: users per arm, rounded up. */
+export function minimumSampleSize(exact: number): number {
+  return Math.ceil(exact - 1e-9);
+}
+
+function quantiles(o: PowerOptions) {
+  const alpha = o.alpha ?? 0.05;
+  const power = o.power ?? 0.8;
+  if (!(alpha > 0 && alpha < 1) || !(power > 0 && power < 1)) throw new RangeError("alpha and power must be in (0, 1)");
+  return { za: phiInverse(1 - alpha / 2), zb: phiInverse(power) };
+}
