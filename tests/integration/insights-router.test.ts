@@ -120,6 +120,17 @@ describe("insights.run", () => {
     expect(again.result).toEqual(answer.result);
   });
 
+  it("lists the persons who converted at or dropped before a step", async () => {
+    const converted = await viewer.caller.insights.funnelPersons({ query: funnel, step: 2, outcome: "converted" });
+    expect([converted.total, converted.persons.map((p) => p.id)]).toEqual([1, [people[0]!.id]]);
+    const dropped = await viewer.caller.insights.funnelPersons({ query: funnel, step: 1, outcome: "dropped" });
+    expect([dropped.total, dropped.persons.map((p) => p.properties.name)]).toEqual([1, ["cy"]]);
+    const page = await viewer.caller.insights.funnelPersons({ query: funnel, step: 0, outcome: "converted", limit: 2, offset: 2 });
+    expect([page.total, page.persons.length]).toEqual([3, 1]);
+    const bad = await trpcError(viewer.caller.insights.funnelPersons({ query: funnel, step: 0, outcome: "converted", limit: 0 }));
+    expect(bad.message).toMatch(/^limit: /);
+  });
+
   it("answers 400 naming the field for a query that does not fit the schema", async () => {
     const oneStep = await trpcError(viewer.caller.insights.run({ ...funnel, steps: [{ event: "search" }] }));
     expect(oneStep.code).toBe("BAD_REQUEST");

@@ -1,13 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
-import * as funnels from "../../query/funnels";
+import { funnelPersons } from "../../query/funnels";
 import type { QueryContext } from "../../query/context";
 import { QueryInputError } from "../../query/errors";
 import type { QueryAnswer } from "../../query/result";
 import { runInsight } from "../../query/run";
 import { insightQuery, type InsightQuery } from "../../query/schema";
 import type { Filter } from "../../query/schema/common";
-import { funnelPersonsInput, type FunnelPersonsInput } from "../../query/schema/funnels";
+import { funnelPersonsInput } from "../../query/schema/funnels";
 import type { Deps } from "../../deps";
 import { propertyText } from "../../query/filters";
 import { render, sql } from "../../query/sql";
@@ -92,8 +92,6 @@ async function queryContext(ctx: Ctx): Promise<QueryContext> {
   };
 }
 
-type FunnelPersonsFn = (ctx: QueryContext, input: FunnelPersonsInput) => Promise<unknown>;
-
 async function savedInsight(ctx: Ctx, id: string) {
   const row = await ctx.deps.db.prisma.savedInsight.findFirst({ where: { id, projectId: ctx.project.id } });
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such saved insight" });
@@ -110,9 +108,7 @@ export const insightsRouter = router({
 
   /** The persons who converted at / dropped before a funnel step (paginated). */
   funnelPersons: viewer.input(funnelPersonsInput).query(async ({ ctx, input }) => {
-    const fn = (funnels as Record<string, unknown>).funnelPersons as FunnelPersonsFn | undefined;
-    if (typeof fn !== "function") throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "Funnel persons are not available yet" });
-    return fn(await queryContext(ctx), input);
+    return funnelPersons(await queryContext(ctx), input);
   }),
 
   eventNames: viewer.input(eventNamesInput).query(async ({ ctx, input }) => {
