@@ -1,4 +1,4 @@
-import { PeriodCursor, type PeriodIndex } from "./period-index";
+import type { PeriodIndex } from "./period-index";
 import type { EventStream } from "./stream/types";
 
 /** Group index for rows without a breakdown value, and for values beyond the top N. */
@@ -48,54 +48,59 @@ function firstTime(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   const T = 1 << o.targetBit;
   const R = 1 << o.returnBit;
   const K = o.maxOffset;
-  const cohort = new Int32Array(n).fill(-1); // -1: no cohort yet, -2: excluded (prior)
+  // Per person, interleaved so one cache line holds it: [cohort (-1: none yet, -2: excluded as
+  // prior), last counted return period, offset bits 0..31, offset bits 32..63].
+  const st = new Int32Array(4 * n);
+  for (let p = 0; p < n; p++) st[4 * p] = o.prior && o.prior[p] ? -2 : -1;
   const value = new Int32Array(n).fill(-1);
-  const lastReturn = new Int32Array(n);
-  const lo = new Uint32Array(n); // bits k = 1..31
-  const hi = new Uint32Array(n); // bits k = 32..63
-  if (o.prior) for (let p = 0; p < n; p++) if (o.prior[p]) cohort[p] = -2;
-  const cursor = new PeriodCursor(o.periods);
+  const starts = o.periods.starts;
+  let q = -1;
+  let next = starts[0]!;
   const { ts, person, match } = s;
   const bd = s.cohortMask ?? s.breakdown;
   for (let i = 0; i < s.length; i++) {
     const m = match[i]!;
     if ((m & (T | R)) === 0) continue;
-    const p = person[i]!;
-    const q = cursor.at(ts[i]!);
-    let c = cohort[p]!;
+    const t = ts[i]!;
+    while (t >= next && q < o.periods.count) next = starts[++q + 1] ?? Infinity;
+    if (q < 0 || q >= o.periods.count) continue;
+    const x = 4 * person[i]!;
+    const c = st[x]!;
     if (c === -2) continue;
     if (c === -1) {
       if ((m & T) === 0) continue;
-      c = cohort[p] = q;
-      value[p] = bd ? bd[i]! : -1;
-      lastReturn[p] = q;
+      st[x] = q;
+      st[x + 1] = q;
+      value[x >> 2] = bd ? bd[i]! : -1;
       continue;
     }
-    if ((m & R) !== 0 && q > lastReturn[p]!) {
-      lastReturn[p] = q;
+    if ((m & R) !== 0 && q > st[x + 1]!) {
+      st[x + 1] = q;
       const k = q - c;
       if (k <= K) {
-        if (k < 32) lo[p]! |= 1 << k;
-        else hi[p]! |= 1 << (k - 32);
+        if (k < 32) st[x + 2]! |= 1 << k;
+        else st[x + 3]! |= 1 << (k - 32);
       }
     }
   }
 
   const groupsOf = topGroups(s, o.breakdownLimit, (count) => {
-    for (let p = 0; p < n; p++) if (cohort[p]! >= 0) count(value[p]!);
+    for (let p = 0; p < n; p++) if (st[4 * p]! >= 0) count(value[p]!);
   });
   const P = o.periods.count;
   const out = new Map<number, RetentionGroup>();
   for (let p = 0; p < n; p++) {
-    const c = cohort[p]!;
+    const c = st[4 * p]!;
     if (c < 0) continue;
+    const lo = st[4 * p + 2]! >>> 0;
+    const hi = st[4 * p + 3]! >>> 0;
     groupsOf(value[p]!, (gv) => {
       const g = group(out, gv, P, K);
       g.sizes[c]!++;
       const row = c * (K + 1);
       g.counts[row]!++;
-      for (let bits = lo[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 31 - Math.clz32(bits & -bits)]!++;
-      for (let bits = hi[p]!; bits !== 0; bits &= bits - 1) g.counts[row + 32 + 31 - Math.clz32(bits & -bits)]!++;
+      for (let bits = lo; bits !== 0; bits = (bits & (bits - 1)) >>> 0) g.counts[row + 31 - Math.clz32(bits & -bits)]!++;
+      for (let bits = hi; bits !== 0; bits = (bits & (bits - 1)) >>> 0) g.counts[row + 32 + 31 - Math.clz32(bits & -bits)]!++;
     });
   }
   return ordered(out);
@@ -106,29 +111,32 @@ function recurring(s: EventStream, o: RetentionOptions): RetentionGroup[] {
   const T = 1 << o.targetBit;
   const R = 1 << o.returnBit;
   const K = o.maxOffset;
-  const lastT = new Int32Array(n).fill(-1);
-  const lastR = new Int32Array(n).fill(-1);
+  const last = new Int32Array(2 * n).fill(-1); // per person: last target period, last return period
   const tP = new IntList();
   const tQ = new IntList();
   const tV = new IntList();
   const rP = new IntList();
   const rQ = new IntList();
-  const cursor = new PeriodCursor(o.periods);
+  const starts = o.periods.starts;
+  let q = -1;
+  let next = starts[0]!;
   const { ts, person, match } = s;
   const bd = s.cohortMask ?? s.breakdown;
   for (let i = 0; i < s.length; i++) {
     const m = match[i]!;
     if ((m & (T | R)) === 0) continue;
+    const t = ts[i]!;
+    while (t >= next && q < o.periods.count) next = starts[++q + 1] ?? Infinity;
+    if (q < 0 || q >= o.periods.count) continue;
     const p = person[i]!;
-    const q = cursor.at(ts[i]!);
-    if ((m & T) !== 0 && lastT[p] !== q) {
-      lastT[p] = q;
+    if ((m & T) !== 0 && last[2 * p] !== q) {
+      last[2 * p] = q;
       tP.push(p);
       tQ.push(q);
       tV.push(bd ? bd[i]! : -1);
     }
-    if ((m & R) !== 0 && lastR[p] !== q) {
-      lastR[p] = q;
+    if ((m & R) !== 0 && last[2 * p + 1] !== q) {
+      last[2 * p + 1] = q;
       rP.push(p);
       rQ.push(q);
     }
