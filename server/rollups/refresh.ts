@@ -106,6 +106,9 @@ export async function refreshRollups(pool: pg.Pool, projectId: string, opts: Ref
  */
 export async function recomputeDay(pool: pg.Pool, projectId: string, timezone: string, day: string): Promise<void> {
   const client = await pool.connect();
+  // A terminated connection must fail this call, not crash the process through an unhandled event.
+  const onError = () => {};
+  client.on("error", onError);
   const lockKey = `rollup:${projectId}:${day}`;
   let broken: Error | undefined;
   try {
@@ -150,6 +153,7 @@ export async function recomputeDay(pool: pg.Pool, projectId: string, timezone: s
     broken = err as Error;
     throw err;
   } finally {
+    client.removeListener("error", onError);
     client.release(broken);
   }
 }
