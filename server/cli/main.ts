@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { appVersion, ConfigError, loadConfig, type Config } from "../config";
 import { registerDemoCommand } from "./demo";
 import { registerMigrateCommands } from "./migrate";
+import { registerStatsCommand } from "./stats";
 import { registerQueryCommand } from "./query";
 import { registerRollupsCommand } from "./rollups";
 import { runForesight } from "../runtime";
@@ -49,6 +50,7 @@ program
 
 registerMigrateCommands(program, config);
 registerDemoCommand(program, config);
+registerStatsCommand(program);
 registerQueryCommand(program, config);
 registerRollupsCommand(program, config);
 
