@@ -6,6 +6,7 @@ import { periodIndex, zonedIso } from "./period-index";
 import { priorPersons } from "./prior-persons";
 import type { RunOutput } from "./registry";
 import type { LifecycleQuery, LifecycleResult } from "./schema/lifecycle";
+import type { RunnerOptions } from "./runner-options";
 import { loadEventStream } from "./stream";
 
 export const MAX_LIFECYCLE_BUCKETS = 1000;
@@ -19,7 +20,7 @@ export const MAX_LIFECYCLE_BUCKETS = 1000;
  * (negative): active in the bucket before, not in this one. The bucket before the first one is
  * read too, so the first bucket's states are real, not all "new".
  */
-export async function runLifecycle(ctx: QueryContext, query: LifecycleQuery): Promise<RunOutput<LifecycleResult>> {
+export async function runLifecycle(ctx: QueryContext, query: LifecycleQuery, opts: RunnerOptions = {}): Promise<RunOutput<LifecycleResult>> {
   const range = resolveRange(query.dateRange, ctx.timezone, ctx.now);
   const first = bucketStart(range.from, query.interval, ctx.timezone);
   const lookBack = bucketStart(new Date(first.getTime() - 1), query.interval, ctx.timezone);
@@ -30,6 +31,7 @@ export async function runLifecycle(ctx: QueryContext, query: LifecycleQuery): Pr
     throw new QueryInputError("interval", `more than ${MAX_LIFECYCLE_BUCKETS} ${query.interval} buckets in the date range; pick a larger interval`);
   }
   const stream = await loadEventStream(ctx, {
+    source: opts.source,
     range: { from: lookBack, to: range.to },
     selectors: [query.event],
     filters: query.filters,

@@ -5,6 +5,7 @@ import { walkPaths } from "./paths-walk";
 import type { RunOutput } from "./registry";
 import type { EventSelector } from "./schema/common";
 import type { PathsQuery, PathsResult } from "./schema/paths";
+import type { RunnerOptions } from "./runner-options";
 import { loadEventStream } from "./stream";
 
 const PAGEVIEW: EventSelector = { event: "$pageview", filters: [] };
@@ -22,7 +23,7 @@ const PAGEVIEW: EventSelector = { event: "$pageview", filters: [] };
  * between two steps ends the path. Each person counts once. Nodes beyond `nodesPerStep` at a
  * step are grouped as "other"; a node's dropOff is the persons whose path ends there.
  */
-export async function runPaths(ctx: QueryContext, query: PathsQuery): Promise<RunOutput<PathsResult>> {
+export async function runPaths(ctx: QueryContext, query: PathsQuery, opts: RunnerOptions = {}): Promise<RunOutput<PathsResult>> {
   const range = resolveRange(query.dateRange, ctx.timezone, ctx.now);
   const selectors: EventSelector[] = [];
   const bit = (s: EventSelector | undefined) => (s ? selectors.push(s) - 1 : null);
@@ -31,6 +32,7 @@ export async function runPaths(ctx: QueryContext, query: PathsQuery): Promise<Ru
   const pages = query.pathType === "pageview";
   const elementBit = pages ? bit(PAGEVIEW) : null;
   const stream = await loadEventStream(ctx, {
+    source: opts.source,
     range,
     selectors,
     filters: query.filters,

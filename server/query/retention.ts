@@ -7,6 +7,7 @@ import type { RunOutput } from "./registry";
 import { NULL_GROUP, OTHER_GROUP, retentionMatrix } from "./retention-matrix";
 import type { RetentionCohort, RetentionQuery, RetentionResult } from "./schema/retention";
 import { wilson } from "./stats/wilson";
+import type { RunnerOptions } from "./runner-options";
 import { loadEventStream } from "./stream";
 
 /** breakdownValue of the group holding the values beyond the top N (as trends uses). */
@@ -32,7 +33,7 @@ export const MAX_RETENTION_PERIODS = 400;
  *   person's value); top `limit` by cohort entries, the rest as "$other", no value as null.
  *   Cohort breakdown: a person counts in every cohort they belong to.
  */
-export async function runRetention(ctx: QueryContext, query: RetentionQuery): Promise<RunOutput<RetentionResult>> {
+export async function runRetention(ctx: QueryContext, query: RetentionQuery, opts: RunnerOptions = {}): Promise<RunOutput<RetentionResult>> {
   const range = resolveRange(query.dateRange, ctx.timezone, ctx.now);
   let periods;
   try {
@@ -42,6 +43,7 @@ export async function runRetention(ctx: QueryContext, query: RetentionQuery): Pr
   }
   const from = new Date(periods.starts[0]!);
   const stream = await loadEventStream(ctx, {
+    source: opts.source,
     range: { from, to: range.to },
     selectors: [query.targetEvent, query.returnEvent],
     filters: query.filters,

@@ -5,6 +5,7 @@ import { periodIndex, zonedIso } from "./period-index";
 import type { RunOutput } from "./registry";
 import type { StickinessQuery, StickinessResult } from "./schema/lifecycle";
 import { stickinessHistogram } from "./stickiness-days";
+import type { RunnerOptions } from "./runner-options";
 import { loadEventStream } from "./stream";
 
 const MAX_DAYS = { week: 7, month: 31 } as const;
@@ -18,7 +19,7 @@ export const MAX_STICKINESS_DAYS = 3660;
  * (so a person in a 3-day edge sliver has at most 3 days); `periods` lists every period with
  * its days in range so that the edges are visible.
  */
-export async function runStickiness(ctx: QueryContext, query: StickinessQuery): Promise<RunOutput<StickinessResult>> {
+export async function runStickiness(ctx: QueryContext, query: StickinessQuery, opts: RunnerOptions = {}): Promise<RunOutput<StickinessResult>> {
   const range = resolveRange(query.dateRange, ctx.timezone, ctx.now);
   let days;
   try {
@@ -28,6 +29,7 @@ export async function runStickiness(ctx: QueryContext, query: StickinessQuery): 
   }
   const periods = periodIndex(range.from, range.to, query.period, ctx.timezone);
   const stream = await loadEventStream(ctx, {
+    source: opts.source,
     range,
     selectors: [query.event],
     filters: query.filters,

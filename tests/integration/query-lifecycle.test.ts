@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLifecycle } from "../../server/query/lifecycle";
 import { runInsight } from "../../server/query/run";
+import { lifecycleQuery } from "../../server/query/schema/lifecycle";
 import type { LifecycleResult } from "../../server/query/schema/lifecycle";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { BIG, HOSTILE, InsightFixture } from "../support/insight-fixture";
@@ -59,6 +61,18 @@ describe("lifecycle on a real database", () => {
     expect(result.returning).toEqual([0, 1, 0, 1]); // ben; dan
     expect(result.resurrecting).toEqual([0, 1, 1, 0]); // ann; cat
     expect(result.dormant).toEqual([-1, 0, -2, -1]); // ann; ann + ben; cat
+  });
+
+  it.each(["events", "columnar"] as const)("the same answer from the %s stream source", async (source) => {
+    const query = lifecycleQuery.parse({ kind: "lifecycle", event: { event: "active" }, interval: "day", dateRange: { from: "2026-11-02", to: "2026-11-05" } });
+    const out = await runLifecycle(fx.context(now), query, { source });
+    expect(out.source).toBe(source);
+    expect([out.result.new, out.result.returning, out.result.resurrecting, out.result.dormant]).toEqual([
+      [1, 0, 1, 0],
+      [0, 1, 0, 1],
+      [0, 1, 1, 0],
+      [-1, 0, -2, -1],
+    ]);
   });
 
   it("weekly buckets: history before the look-back week decides new vs resurrecting", async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeId } from "../../server/query/paths-graph";
+import { runPaths } from "../../server/query/paths";
 import { runInsight } from "../../server/query/run";
+import { pathsQuery } from "../../server/query/schema/paths";
 import type { PathsResult } from "../../server/query/schema/paths";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { HOSTILE, InsightFixture } from "../support/insight-fixture";
@@ -71,6 +73,12 @@ describe("paths on a real database", () => {
       { source: nodeId(1, "search"), target: nodeId(2, PV), persons: 1 },
       { source: nodeId(2, "signed_up"), target: nodeId(3, PV), persons: 1 },
     ]);
+  });
+
+  it.each(["events", "columnar"] as const)("the same answer from the %s stream source", async (source) => {
+    const out = await runPaths(fx.context(now), pathsQuery.parse({ kind: "paths", steps: 3, dateRange: { from: "2026-11-02", to: "2026-11-02" } }), { source });
+    expect(out.source).toBe(source);
+    expect(top(out.result)).toEqual(sorted([[[PV, "signed_up", PV], 1], [[PV], 1], [["search", PV], 1]]));
   });
 
   it("page paths: pathnames of pageviews, with nodes beyond nodesPerStep as other", async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runRetention } from "../../server/query/retention";
 import { runInsight } from "../../server/query/run";
+import { retentionQuery } from "../../server/query/schema/retention";
 import type { RetentionResult } from "../../server/query/schema/retention";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { BIG, HOSTILE, InsightFixture } from "../support/insight-fixture";
@@ -87,6 +89,14 @@ describe("retention on a real database", () => {
     expect(w1[1]!.low).toBeCloseTo(wilsonByHand(2, 2)[0]!, 10);
     expect(w1[1]!.high).toBeCloseTo(1, 10);
     expect(b!.cohorts[1]!.values[1]).toEqual({ count: 0, rate: 0, low: 0, high: expect.closeTo(wilsonByHand(0, 1)[1]!, 10) });
+  });
+
+  it.each(["events", "columnar"] as const)("the same answer from the %s stream source", async (source) => {
+    for (const retentionType of ["first_time", "recurring"]) {
+      const out = await runRetention(fx.context(now), retentionQuery.parse({ ...base, retentionType }), { source });
+      expect(out.source).toBe(source);
+      expect(counts(out.result), retentionType).toEqual(retentionType === "first_time" ? [[2, 2, 1], [1, 0], [1]] : [[3, 3, 1], [1, 0], [1]]);
+    }
   });
 
   it("recurring: every week with a sign-up starts a cohort entry (carol's Nov 3 one too)", async () => {

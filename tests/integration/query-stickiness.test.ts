@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInsight } from "../../server/query/run";
+import { stickinessQuery } from "../../server/query/schema/lifecycle";
+import { runStickiness } from "../../server/query/stickiness";
 import type { StickinessResult } from "../../server/query/schema/lifecycle";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { BIG, HOSTILE, InsightFixture } from "../support/insight-fixture";
@@ -56,6 +58,13 @@ describe("stickiness on a real database", () => {
       { start: "2026-11-02T00:00:00+09:00", daysInRange: 7 },
       { start: "2026-11-09T00:00:00+09:00", daysInRange: 4 },
     ]);
+  });
+
+  it.each(["events", "columnar"] as const)("the same answer from the %s stream source", async (source) => {
+    const query = stickinessQuery.parse({ kind: "stickiness", event: { event: "open" }, period: "week", dateRange: { from: "2026-11-02", to: "2026-11-12" } });
+    const out = await runStickiness(fx.context(now), query, { source });
+    expect(out.source).toBe(source);
+    expect(out.result.persons).toEqual([1, 2, 0, 1, 0, 0, 1]);
   });
 
   it("per month: days active in the month (within the range)", async () => {

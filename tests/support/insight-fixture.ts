@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { ensureEventPartitions } from "../../server/ingest/partitions";
+import type { QueryContext } from "../../server/query/context";
 
 /** Hostile values that must travel as plain data through filters and breakdowns. */
 export const HOSTILE = "'); DROP TABLE events; --";
@@ -32,6 +33,11 @@ export class InsightFixture {
 
   get project() {
     return { id: this.projectId, timezone: this.timezone, testAccountFilters: [] };
+  }
+
+  /** What a runner gets for this project (no test-account filters). */
+  context(now: Date): QueryContext {
+    return { pool: this.pool, projectId: this.projectId, timezone: this.timezone, now, testAccountFilters: [] };
   }
 
   /** A person with one distinct id (its name) and person properties. */
