@@ -81,6 +81,26 @@ describe("retention matrix (pure)", () => {
     expect(rows(other!, 3)[1]).toEqual([1, 1, 0, 0]);
   });
 
+  it("cohort breakdown: a person counts in every cohort of their membership mask, persons in none are left out", () => {
+    const s = handStream([
+      { at: "2026-11-02T10:00:00Z", person: "a", match: T },
+      { at: "2026-11-03T10:00:00Z", person: "a", match: R },
+      { at: "2026-11-02T11:00:00Z", person: "b", match: T },
+      { at: "2026-11-02T12:00:00Z", person: "c", match: T },
+    ]);
+    const membership: Record<string, number> = { a: 0b11, b: 0b10, c: 0 };
+    s.breakdownValues = ["cohort-1", "cohort-2"];
+    s.breakdown = new Int32Array(s.length);
+    s.cohortMask = Uint32Array.from(s.person, (p) => membership[s.personIds[p]!]!);
+    for (const retentionType of ["first_time", "recurring"] as const) {
+      const groups = retentionMatrix(s, { periods: days, targetBit: 0, returnBit: 1, retentionType, maxOffset: 1 });
+      expect(groups.map((g) => [s.breakdownValues[g.value], Array.from(g.sizes), Array.from(g.counts.subarray(0, 2))])).toEqual([
+        ["cohort-2", [2, 0, 0, 0, 0], [2, 1]], // a, b; a back on Nov 3
+        ["cohort-1", [1, 0, 0, 0, 0], [1, 1]], // a
+      ]);
+    }
+  });
+
   it("offsets beyond 31 periods and the maxOffset limit", () => {
     const long = periodIndex(new Date("2026-11-01T00:00:00Z"), new Date("2026-12-31T00:00:00Z"), "day", "UTC");
     const day = (n: number) => Date.UTC(2026, 10, 1 + n, 12);
