@@ -2,7 +2,9 @@ import type { FunnelsResult } from "../../server/query/schema/funnels";
 import type { LifecycleResult, StickinessResult } from "../../server/query/schema/lifecycle";
 import type { PathsResult } from "../../server/query/schema/paths";
 import type { RetentionResult } from "../../server/query/schema/retention";
+import type { RevenueResult } from "../../server/query/schema/revenue";
 import type { TrendsResult } from "../../server/query/schema/trends";
+import { revenueTable } from "./export-revenue";
 
 /**
  * A result as one flat table: the shape of the CSV export (browser and CLI) and of the table
@@ -86,7 +88,7 @@ export function objectsTable(items: readonly Record<string, unknown>[]): ResultT
 }
 
 /**
- * Any other result (revenue reports): the first list of objects it holds (`rows`, `series`,
+ * Any other result: the first list of objects it holds (`rows`, `series`,
  * ...), else its scalar fields as one row.
  */
 export function genericTable(result: unknown): ResultTable {
@@ -112,6 +114,8 @@ export function resultTable(kind: string, result: unknown): ResultTable {
       return lifecycleTable(result as LifecycleResult);
     case "stickiness":
       return stickinessTable(result as StickinessResult);
+    case "revenue":
+      return isRecord(result) && typeof result.report === "string" ? revenueTable(result as unknown as RevenueResult) : genericTable(result);
     default:
       return genericTable(result);
   }

@@ -46,8 +46,9 @@ export function BarChart({ label, categories, layers, height = 300 }: { label: s
         <Group left={MARGIN.left} top={MARGIN.top}>
           <GridRows scale={y} width={innerW} numTicks={5} className="chart-grid" />
           {rects}
+          <line x1={0} x2={innerW} y1={y(0)} y2={y(0)} className="chart-zero" />
           <AxisLeft scale={y} numTicks={5} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
-          <AxisBottom top={y(0)} scale={x} tickValues={thin(idx, 12)} tickFormat={(i) => categories[Number(i)] ?? ""} axisClassName="chart-axis" />
+          <AxisBottom top={innerH} scale={x} tickValues={thin(idx, 12)} tickFormat={(i) => categories[Number(i)] ?? ""} axisClassName="chart-axis" />
         </Group>
       </ChartSvg>
       <Legend items={layers.map((l, i) => ({ label: l.label, color: colorAt(i) }))} />

@@ -3,6 +3,7 @@ import type { FunnelsResult } from "../../../server/query/schema/funnels";
 import type { LifecycleResult, StickinessResult } from "../../../server/query/schema/lifecycle";
 import type { PathsResult } from "../../../server/query/schema/paths";
 import type { RetentionResult } from "../../../server/query/schema/retention";
+import type { RevenueResult } from "../../../server/query/schema/revenue";
 import type { TrendsResult } from "../../../server/query/schema/trends";
 import { resultTable, type ResultTable } from "~/lib/export-table";
 import { BarChart } from "../charts/BarChart";
@@ -10,6 +11,7 @@ import { bucketLabel } from "../charts/chart-kit";
 import { FunnelChart } from "../charts/FunnelChart";
 import { PathsSankey } from "../charts/PathsSankey";
 import { RetentionGrid } from "../charts/RetentionGrid";
+import { RevenueChart } from "../charts/RevenueChart";
 import { TrendsChart } from "../charts/TrendsChart";
 import type { InsightQuery } from "./draft";
 import { ExportButtons } from "./ExportButtons";
@@ -71,6 +73,8 @@ function Chart({ answer, query, table }: { answer: Answer; query: InsightQuery |
       const s = r as StickinessResult;
       return <BarChart label="Persons by days active" categories={s.days.map((d) => `${d} d`)} layers={[{ label: "Persons", values: s.persons }]} />;
     }
+    case "revenue":
+      return (r as { report?: unknown })?.report ? <RevenueChart result={r as RevenueResult} /> : <GenericChart table={table} />;
     default:
       return <GenericChart table={table} />;
   }
