@@ -31,10 +31,15 @@ export interface FunnelSpec {
   exclusions: { bit: number; from: number; to: number }[];
 }
 
-/** Rows of person p are `rows[start[p] .. start[p + 1])`, in stream order. */
+/**
+ * Rows of person p are `rows[start[p] .. start[p + 1])`, in stream order; `ts` and `match` are
+ * the same rows' values laid out in that order, so a walk reads memory sequentially.
+ */
 export interface PersonRows {
   start: Int32Array;
   rows: Int32Array;
+  ts: Float64Array;
+  match: Uint32Array;
 }
 
 export function rowsByPerson(stream: EventStream): PersonRows {
@@ -45,8 +50,17 @@ export function rowsByPerson(stream: EventStream): PersonRows {
   for (let p = 0; p < stream.personCount; p++) start[p + 1]! += start[p]!;
   const next = start.slice(0, stream.personCount);
   const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[next[person[i]!]!++] = i;
-  return { start, rows };
+  const ts = new Float64Array(n);
+  const match = new Uint32Array(n);
+  const sts = stream.ts;
+  const smatch = stream.match;
+  for (let i = 0; i < n; i++) {
+    const j = next[person[i]!]!++;
+    rows[j] = i;
+    ts[j] = sts[i]!;
+    match[j] = smatch[i]!;
+  }
+  return { start, rows, ts, match };
 }
 
 export const EXCLUDED = -2;
@@ -71,10 +85,7 @@ export class FunnelWalker {
   private readonly first: Float64Array;
   private readonly stepMask: number;
 
-  constructor(
-    private readonly stream: EventStream,
-    private readonly spec: FunnelSpec,
-  ) {
+  constructor(private readonly spec: FunnelSpec) {
     this.n = spec.steps;
     this.cur = new Int32Array(this.n);
     this.nxt = new Int32Array(this.n);
@@ -83,15 +94,15 @@ export class FunnelWalker {
     this.stepMask = this.n >= 32 ? 0xffffffff : (1 << this.n) - 1;
   }
 
-  walk(rows: Int32Array, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
+  walk(by: PersonRows, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
     const level =
       this.spec.order === "ordered"
-        ? this.ordered(rows, lo, hi, startOk, times)
+        ? this.ordered(by, lo, hi, startOk, times)
         : this.spec.order === "strict"
-          ? this.strict(rows, lo, hi, startOk, times)
-          : this.any(rows, lo, hi, startOk, times);
+          ? this.strict(by, lo, hi, startOk, times)
+          : this.any(by, lo, hi, startOk, times);
     if (level < 0 || this.spec.exclusions.length === 0) return level;
-    return this.excluded(rows, lo, hi, level, times) ? EXCLUDED : level;
+    return this.excluded(by, lo, hi, level, times) ? EXCLUDED : level;
   }
 
   private entry(s: number, t: number, d: number, parent: number): number {
@@ -146,8 +157,8 @@ export class FunnelWalker {
    * can reach a level at a row, ours does at that same row, and the furthest level is found
    * (first reached at the earliest possible row). Linear in rows times steps.
    */
-  private ordered(rows: Int32Array, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
-    const { ts, match } = this.stream;
+  private ordered(by: PersonRows, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
+    const { ts, match, rows } = by;
     const n = this.n;
     const last = this.cur;
     this.entries = 0;
@@ -155,10 +166,9 @@ export class FunnelWalker {
     let best = -1;
     let bestEntry = -1;
     for (let i = lo; i < hi; i++) {
-      const r = rows[i]!;
-      const m = match[r]! & this.stepMask;
+      const m = match[i]! & this.stepMask;
       if (m === 0) continue;
-      const t = ts[r]!;
+      const t = ts[i]!;
       for (let k = n - 1; k >= 1; k--) {
         if ((m & (1 << k)) === 0) continue;
         const from = last[k - 1]!;
@@ -171,7 +181,7 @@ export class FunnelWalker {
           bestEntry = e;
         }
       }
-      if (m & 1 && (startOk === null || startOk(r))) {
+      if (m & 1 && (startOk === null || startOk(rows[i]!))) {
         const e = this.entry(t, t, this.deadline(0, t, t), -1);
         last[0] = e;
         if (best < 0) {
@@ -186,8 +196,8 @@ export class FunnelWalker {
   }
 
   /** Strict funnels: a chain can only be extended by the person's very next row. */
-  private strict(rows: Int32Array, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
-    const { ts, match } = this.stream;
+  private strict(by: PersonRows, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
+    const { ts, match, rows } = by;
     const n = this.n;
     const cur = this.cur;
     const nxt = this.nxt;
@@ -196,9 +206,8 @@ export class FunnelWalker {
     let best = -1;
     let bestEntry = -1;
     for (let i = lo; i < hi; i++) {
-      const r = rows[i]!;
-      const m = match[r]! & this.stepMask;
-      const t = ts[r]!;
+      const m = match[i]! & this.stepMask;
+      const t = ts[i]!;
       nxt.fill(-1);
       if (m !== 0) {
         for (let k = n - 1; k >= 1; k--) {
@@ -213,7 +222,7 @@ export class FunnelWalker {
             bestEntry = e;
           }
         }
-        if (m & 1 && (startOk === null || startOk(r))) {
+        if (m & 1 && (startOk === null || startOk(rows[i]!))) {
           const e = this.entry(t, t, this.deadline(0, t, t), -1);
           nxt[0] = e;
           if (best < 0) {
@@ -234,8 +243,8 @@ export class FunnelWalker {
    * size of a maximum matching of distinct steps to rows in it (rows matching one step each make
    * it the count of distinct steps). Two pointers keep this linear when masks have one bit.
    */
-  private any(rows: Int32Array, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
-    const { ts, match } = this.stream;
+  private any(by: PersonRows, lo: number, hi: number, startOk: ((row: number) => boolean) | null, times: Float64Array): number {
+    const { ts, match, rows } = by;
     const n = this.n;
     const cnt = this.cnt;
     cnt.fill(0);
@@ -246,20 +255,19 @@ export class FunnelWalker {
     let bestStart = -1;
     let bestEnd = -1;
     for (let i = lo; i < hi; i++) {
-      const r = rows[i]!;
-      const m = match[r]! & this.stepMask;
-      if (m !== 0 && (startOk === null || startOk(r))) {
-        const end = ts[r]! + this.spec.windowMs;
+      const m = match[i]! & this.stepMask;
+      if (m !== 0 && (startOk === null || startOk(rows[i]!))) {
+        const end = ts[i]! + this.spec.windowMs;
         if (j < i) j = i;
-        while (j < hi && ts[rows[j]!]! <= end) {
-          const mj = match[rows[j]!]! & this.stepMask;
+        while (j < hi && ts[j]! <= end) {
+          const mj = match[j]! & this.stepMask;
           if (mj !== 0) {
             for (let k = 0; k < n; k++) if (mj & (1 << k) && cnt[k]!++ === 0) covered++;
             if (mj & (mj - 1)) multi++;
           }
           j++;
         }
-        const level = (multi > 0 ? this.matching(rows, i, j) : covered) - 1;
+        const level = (multi > 0 ? this.matching(match, i, j) : covered) - 1;
         if (level > best) {
           best = level;
           bestStart = i;
@@ -277,25 +285,23 @@ export class FunnelWalker {
     // Step times: the first row of each step in the chosen window, in time order.
     this.first.fill(Infinity);
     for (let i = bestStart; i < bestEnd; i++) {
-      const r = rows[i]!;
-      const m = match[r]! & this.stepMask;
-      for (let k = 0; k < n; k++) if (m & (1 << k) && this.first[k] === Infinity) this.first[k] = ts[r]!;
+      const m = match[i]! & this.stepMask;
+      for (let k = 0; k < n; k++) if (m & (1 << k) && this.first[k] === Infinity) this.first[k] = ts[i]!;
     }
     const sorted = Array.from(this.first)
       .filter((x) => x !== Infinity)
       .sort((a, b) => a - b);
     for (let k = 0; k <= best; k++) times[k] = sorted[k]!;
-    times[0] = ts[rows[bestStart]!]!;
+    times[0] = ts[bestStart]!;
     return best;
   }
 
   /** Size of a maximum matching of steps to rows[i0..i1) (Kuhn's augmenting paths). */
-  private matching(rows: Int32Array, i0: number, i1: number): number {
-    const match = this.stream.match;
+  private matching(match: Uint32Array, i0: number, i1: number): number {
     const owner = new Map<number, number>(); // row -> step
     const byStep: number[][] = Array.from({ length: this.n }, () => []);
     for (let i = i0; i < i1; i++) {
-      const m = match[rows[i]!]! & this.stepMask;
+      const m = match[i]! & this.stepMask;
       for (let k = 0; k < this.n; k++) if (m & (1 << k) && byStep[k]!.length <= this.n) byStep[k]!.push(i);
     }
     const tryStep = (k: number, seen: Set<number>): boolean => {
@@ -315,8 +321,8 @@ export class FunnelWalker {
     return size;
   }
 
-  private excluded(rows: Int32Array, lo: number, hi: number, level: number, times: Float64Array): boolean {
-    const { ts, match } = this.stream;
+  private excluded(by: PersonRows, lo: number, hi: number, level: number, times: Float64Array): boolean {
+    const { ts, match } = by;
     const s = times[0]!;
     const deadline = this.spec.order === "any" ? s + this.spec.windowMs : this.deadline(level, s, times[level]!);
     for (const x of this.spec.exclusions) {
@@ -326,9 +332,8 @@ export class FunnelWalker {
       const before = reached ? times[x.to]! : deadline;
       const bit = 1 << x.bit;
       for (let i = lo; i < hi; i++) {
-        const r = rows[i]!;
-        if ((match[r]! & bit) === 0) continue;
-        const t = ts[r]!;
+        if ((match[i]! & bit) === 0) continue;
+        const t = ts[i]!;
         if (t > after && (reached ? t < before : t <= before)) return true;
       }
     }

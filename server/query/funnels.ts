@@ -111,7 +111,7 @@ async function computeFunnel(
   const groups = funnelGroups(stream, byPerson, query.breakdown);
   const stats = groups.labels.map(() => new GroupStats(n));
   const converted: number[] = [];
-  const walker = new FunnelWalker(stream, spec);
+  const walker = new FunnelWalker(spec);
   const times = new Float64Array(n);
   const { start, rows } = byPerson;
 
@@ -140,13 +140,13 @@ async function computeFunnel(
       }
       for (const g of personGroups) {
         wanted = g;
-        const level = walker.walk(rows, lo, hi, inWanted, times);
+        const level = walker.walk(byPerson, lo, hi, inWanted, times);
         if (level >= 0) stats[g]!.add(level, times);
         onPerson?.(p, g, level);
       }
       if (personGroups.length === 0) continue;
     }
-    const level = walker.walk(rows, lo, hi, null, times);
+    const level = walker.walk(byPerson, lo, hi, null, times);
     if (level === n - 1) converted.push((times[n - 1]! - times[0]!) / 1000);
     if (groups.kind === "none") {
       if (level >= 0) stats[0]!.add(level, times);

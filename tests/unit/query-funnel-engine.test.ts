@@ -40,10 +40,10 @@ function spec(over: Partial<Omit<FunnelSpec, "stepWindowMs">> & { stepWindows?: 
 function run(rows: Row[], s: FunnelSpec, startOk: ((r: number) => boolean) | null = null) {
   const stream = streamOf(rows);
   const by = rowsByPerson(stream);
-  const walker = new FunnelWalker(stream, s);
+  const walker = new FunnelWalker(s);
   const times = new Float64Array(s.steps);
   return Array.from({ length: stream.personCount }, (_, p) => {
-    const level = walker.walk(by.rows, by.start[p]!, by.start[p + 1]!, startOk, times);
+    const level = walker.walk(by, by.start[p]!, by.start[p + 1]!, startOk, times);
     return { level, times: level >= 0 ? Array.from(times.subarray(0, level + 1)) : [] };
   });
 }

@@ -26,6 +26,23 @@ export function columnarCanAnswer(ctx: QueryContext, req: StreamRequest): boolea
   return true;
 }
 
+function columnsOf(fs: readonly (Filter | FilterGroup)[], out: Set<number>): Set<number> {
+  for (const f of fs) {
+    if ("op" in f) columnsOf(f.filters, out);
+    else if (f.type === "event" && COLUMN_OF_KEY.has(f.key)) out.add(COLUMN_OF_KEY.get(f.key)!);
+  }
+  return out;
+}
+
+/** Cached columns the request reads. */
+function usedColumns(ctx: QueryContext, req: StreamRequest): Set<number> {
+  const out = columnsOf(req.filters, new Set());
+  for (const s of req.selectors) columnsOf(s.filters, out);
+  if (req.excludeTestAccounts) columnsOf(ctx.testAccountFilters, out);
+  if (req.breakdown?.type === "event" && COLUMN_OF_KEY.has(req.breakdown.key)) out.add(COLUMN_OF_KEY.get(req.breakdown.key)!);
+  return out;
+}
+
 /** A filter tree whose leaves are truth tables over a column's dictionary codes. */
 type Tree = { leaf: number; table: Uint8Array } | { op: "and" | "or"; parts: Tree[] };
 
@@ -119,6 +136,8 @@ class Out {
 export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest): Promise<EventStream | null> {
   const store = await columnarStore(ctx.pool, ctx.projectId);
   if (!store) return null;
+  // A column with more distinct values than its codes can hold is answered by SQL.
+  for (const c of usedColumns(ctx, req)) if (store.columns[c]!.overflow) return null;
   if (req.selectors.length > 31) throw new Error("at most 31 selectors per stream");
 
   // Selectors without filters become one mask per event code; the others are checked per row.
@@ -182,7 +201,22 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
   const [main, delta] = segs as [Segment, Segment];
   let [i, iEnd] = bounds[0]!;
   let [j, jEnd] = bounds[1]!;
-  if (j === jEnd) for (; i < iEnd; i++) visit(main, i);
+  if (j === jEnd && filtered.length === 0 && !global && !testAccounts && !b && !all) {
+    // The common case (event names only, nothing in the delta), without a call per row.
+    const ev = main.event;
+    const mts = main.ts;
+    const mp = main.person;
+    for (; i < iEnd; i++) {
+      const m = eventMask[ev[i]!]!;
+      if (m === 0) continue;
+      if (out.n === out.ts.length) out.grow();
+      const k = out.n++;
+      out.ts[k] = mts[i]!;
+      out.person[k] = canonical[mp[i]!]!;
+      out.match[k] = m;
+      out.event[k] = ev[i]!;
+    }
+  } else if (j === jEnd) for (; i < iEnd; i++) visit(main, i);
   else
     while (i < iEnd || j < jEnd) {
       if (j >= jEnd || (i < iEnd && main.ts[i]! <= delta.ts[j]!)) visit(main, i++);
@@ -197,19 +231,19 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
 /** Puts rows with equal ts in the order the SQL source gives them (see order.ts). */
 function orderTies(out: Out, store: ColumnarStore, bdText: (v: number) => string | null, withBreakdown: boolean) {
   const names = store.events.values as string[];
+  const compare = (x: number, y: number) =>
+    (out.person[x] === out.person[y] ? 0 : compareCodePoints(store.personIds[out.person[x]!]!, store.personIds[out.person[y]!]!)) ||
+    selectorRank(out.match[x]!) - selectorRank(out.match[y]!) ||
+    (out.event[x] === out.event[y] ? 0 : compareCodePoints(names[out.event[x]!]!, names[out.event[y]!]!)) ||
+    (withBreakdown && out.bd[x] !== out.bd[y] ? compareNullableLast(bdText(out.bd[x]!), bdText(out.bd[y]!)) : 0);
   for (let a = 0; a < out.n; ) {
     let z = a + 1;
     while (z < out.n && out.ts[z] === out.ts[a]) z++;
-    if (z - a > 1) {
+    let sorted = true;
+    for (let k = a + 1; k < z && sorted; k++) if (compare(k - 1, k) > 0) sorted = false;
+    if (!sorted) {
       const idx = Array.from({ length: z - a }, (_, k) => a + k);
-      idx.sort(
-        (x, y) =>
-          compareCodePoints(store.personIds[out.person[x]!]!, store.personIds[out.person[y]!]!) ||
-          selectorRank(out.match[x]!) - selectorRank(out.match[y]!) ||
-          compareCodePoints(names[out.event[x]!]!, names[out.event[y]!]!) ||
-          (withBreakdown ? compareNullableLast(bdText(out.bd[x]!), bdText(out.bd[y]!)) : 0) ||
-          x - y,
-      );
+      idx.sort((x, y) => compare(x, y) || x - y);
       const cp = idx.map((x) => [out.person[x]!, out.match[x]!, out.event[x]!, out.bd[x]!] as const);
       cp.forEach(([p, m, e, v], k) => {
         out.person[a + k] = p;
