@@ -30,11 +30,29 @@ describe("browser SDK flag hash", { timeout: 30_000 }, () => {
       const s = "é".repeat(n % 7) + "x".repeat(n);
       if (sha1Hex(s) !== createHash("sha1").update(s, "utf8").digest("hex")) differ.push(n);
     }
+    for (const s of ["\ud800", "a\udc00b", "\udbff\udfff", "\ud83e\udd8a", "x\ud83e", "\u07ff\u0800\uffff", "é".repeat(5000)]) {
+      if (sha1Hex(s) !== createHash("sha1").update(s, "utf8").digest("hex")) differ.push(s.length);
+    }
     expect(differ).toEqual([]);
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), (s) => sha1Hex(s) === createHash("sha1").update(s, "utf8").digest("hex")),
       { numRuns: 500 },
     );
+    // Arbitrary UTF-16, lone surrogates included (encoded as U+FFFD, as TextEncoder and Buffer do).
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 100 }), (s) => sha1Hex(s) === createHash("sha1").update(s, "utf8").digest("hex")),
+      { numRuns: 500 },
+    );
+  });
+
+  it("agrees with node:crypto's bucket on 20k ids", () => {
+    const differ = [];
+    for (let i = 0; i < 20_000; i++) {
+      const text = `exp.person-${i}`;
+      const expected = Math.min(parseInt(createHash("sha1").update(text).digest("hex").slice(0, 15), 16) / 0xfffffffffffffff, 1 - 2 ** -53);
+      if (flagBucket("exp", `person-${i}`) !== expected) differ.push(i);
+    }
+    expect(differ).toEqual([]);
   });
 
   it("puts 20% +/- 1% of 100k ids in a 20% rollout", () => {
