@@ -4,13 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../server/config";
 import { createProject } from "../../server/projects/create-project";
+import { runInsight } from "../../server/query/run";
+import { INSIGHT_KINDS, insightQuery } from "../../server/query/schema";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { spawnForesight } from "../support/spawn-foresight";
 
 let env: TestEnv;
 let dir: string;
 let slug: string;
+let projectId: string;
 
 /** Two persons yesterday: both search, only the first books. A second project has other events. */
 beforeAll(async () => {
@@ -19,6 +23,7 @@ beforeAll(async () => {
   const { project } = await createProject(env.db.prisma, { name: "CLI query" });
   const { project: other } = await createProject(env.db.prisma, { name: "CLI other" });
   slug = other.slug;
+  projectId = project.id;
   const base = Date.now() - 24 * 3600_000;
   const rows: [string, string, string, number][] = [
     [project.id, "p1", "search", 0],
@@ -108,4 +113,16 @@ describe("foresight query", () => {
     expect(project.code).toBe(1);
     expect(project.out.trim()).toBe('foresight: --project: no project with slug "no-such-project"');
   }, 180_000);
+});
+
+describe("docs/queries.md", () => {
+  it("has one example per kind, and each one runs", async () => {
+    const doc = await fs.readFile(path.join(repoRoot, "docs", "queries.md"), "utf8");
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!));
+    expect(examples.map((e) => e.kind).sort()).toEqual([...INSIGHT_KINDS].sort());
+    for (const example of examples) {
+      const answer = await runInsight(env.db.pool, { id: projectId, timezone: "UTC" }, insightQuery.parse(example));
+      expect(answer.kind).toBe(example.kind);
+    }
+  });
 });
