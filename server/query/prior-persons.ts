@@ -9,8 +9,11 @@ import type { EventStream } from "./stream/types";
  * Which persons of a stream had an event matching `selector` (and the query's filters) before
  * `before`: the look-before-the-range check behind "first ever" (first-time retention, new in
  * lifecycle). Reads all earlier history, with no lower time bound; the canonical person
- * resolves through person_merges as everywhere else. Returns a flag per stream person.
+ * resolves through person_merges as everywhere else. Returns a flag per stream person. Streams
+ * with up to ASK_FOR_PERSONS persons send their ids, so only their history is read and returned.
  */
+export const ASK_FOR_PERSONS = 200_000;
+
 export async function priorPersons(
   ctx: QueryContext,
   stream: EventStream,
@@ -28,6 +31,7 @@ export async function priorPersons(
        selectorCondition(opts.selector),
        filtersCondition(opts.filters),
        testAccountExclusion(ctx, opts.excludeTestAccounts),
+       stream.personCount <= ASK_FOR_PERSONS ? sql`${PERSON_ID} in (select unnest(${stream.personIds}::uuid[]))` : null,
      ])}`);
   const { rows } = await ctx.pool.query<{ person: string }>(q.text, q.values);
   if (rows.length === 0) return flags;
