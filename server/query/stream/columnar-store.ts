@@ -126,31 +126,51 @@ export class ColumnarStore {
     const first = since === null;
     const fresh = emptySegment(first ? 1 << 16 : 1024);
     let n = 0;
+    // The first load numbers persons in PostgreSQL (their rank by id, listed first in the same
+    // snapshot), so rows carry an int instead of a uuid to look up; later loads are small.
+    const query = first
+      ? {
+          text: `select (extract(epoch from e.timestamp) * 1000)::float8, p.ord, e.event, e.country, e.device, e.browser, e.os, e.utm_source,
+                        case when e.inserted_at >= $2 then (extract(epoch from e.inserted_at) * 1000)::float8 end,
+                        case when e.inserted_at >= $2 then e.uuid::text end, case when p.ord is null then e.person_id::text end
+                   from events e
+                   left join (select id, (row_number() over (order by id))::int - 1 as ord from persons where project_id = $1) p on p.id = e.person_id
+                  where e.project_id = $1`,
+          values: [this.projectId, new Date(cut)],
+        }
+      : {
+          text: `select (extract(epoch from timestamp) * 1000)::float8, null::int, event, country, device, browser, os, utm_source,
+                        (extract(epoch from inserted_at) * 1000)::float8, uuid::text, person_id::text
+                   from events where project_id = $1 and inserted_at >= $2`,
+          values: [this.projectId, since],
+        };
+    const prelude = first
+      ? async (client: pg.PoolClient) => {
+          const { rows } = await client.query({ text: `select id::text from persons where project_id = $1 order by id`, values: [this.projectId], rowMode: "array" });
+          for (const r of rows as string[][]) this.personOf(r[0]!);
+        }
+      : undefined;
     await forEachRowBatch(
       pool,
-      {
-        text: `select (extract(epoch from timestamp) * 1000)::float8, person_id::text, event, country, device, browser, os, utm_source,
-                      (extract(epoch from inserted_at) * 1000)::float8, case when inserted_at >= $2 then uuid::text end
-                 from events where project_id = $1 ${since ? "and inserted_at >= $3" : ""}`,
-        values: since ? [this.projectId, since, since] : [this.projectId, new Date(cut)],
-      },
+      query,
       (batch) => {
         for (const r of batch) {
           const uuid = r[9] as string | null;
-          const inserted = r[8] as number;
           if (uuid !== null) {
             if (this.recent.has(uuid)) continue;
-            this.recent.set(uuid, inserted);
+            this.recent.set(uuid, r[8] as number);
           }
           if (this.rows + n >= budgetRows) throw new TooBig();
           if (n === fresh.ts.length) growSegment(fresh);
           fresh.ts[n] = r[0] as number;
-          fresh.person[n] = this.personOf(r[1] as string);
+          fresh.person[n] = r[1] === null ? this.personOf(r[10] as string) : (r[1] as number);
           fresh.event[n] = this.events.code(r[2] as string);
           for (let c = 0; c < CACHED_COLUMNS.length; c++) fresh.cols[c]![n] = this.columns[c]!.code(r[3 + c] as string | null);
           n++;
         }
       },
+      50_000,
+      prelude,
     );
     fresh.n = n;
     this.reloadFrom = cut;

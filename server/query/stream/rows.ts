@@ -9,10 +9,13 @@ export async function forEachRowBatch(
   query: { text: string; values: unknown[] },
   onBatch: (rows: unknown[][]) => void,
   batchSize = 50_000,
+  /** Runs first, in the same transaction and snapshot (repeatable read). */
+  prelude?: (client: pg.PoolClient) => Promise<void>,
 ): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query("begin read only");
+    await client.query("begin isolation level repeatable read read only");
+    if (prelude) await prelude(client);
     await client.query(`declare foresight_stream no scroll cursor for ${query.text}`, query.values);
     for (;;) {
       const r = await client.query({ text: `fetch ${batchSize} from foresight_stream`, rowMode: "array" });
