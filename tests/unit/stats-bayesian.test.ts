@@ -6,12 +6,31 @@ import betaRandom from "@stdlib/random-base-beta";
 import normalRandom from "@stdlib/random-base-normal";
 import { describe, expect, it } from "vitest";
 import { betaBinomial, expectedShortfall, normalPosterior, probabilityGreater } from "../../server/experiments/stats";
+import { betaDensity } from "../../server/experiments/stats/distributions";
 
 const DRAWS = 200_000;
 
 function quantile(sorted: Float64Array, q: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
+
+describe("beta density from distribution functions (DLMF 8.17.20)", () => {
+  it("matches the closed form x^(a-1) (1-x)^(b-1) / B(a, b) to 1e-9 relative", () => {
+    // beta_pdf(x, a, b) lines of the reference script
+    const cases: [number, number, number, number][] = [
+      [0.1, 101, 901, 42.058807651946524],
+      [0.13, 121, 881, 24.708661496499199],
+      [0.3, 3, 5, 2.268945],
+      [0.9, 3, 5, 0.008505],
+      [0.5, 1, 1, 1],
+      [0.1003, 10001, 90001, 400.04908985934055],
+      [0.0005, 2, 3000, 1004.5459763022717],
+    ];
+    for (const [x, a, b, f] of cases) expect(Math.abs(betaDensity(x, a, b) / f - 1)).toBeLessThan(1e-9);
+    expect(betaDensity(0, 2, 3)).toBe(0);
+    expect(betaDensity(1, 2, 3)).toBe(0);
+  });
+});
 
 describe("beta-binomial: chance to beat control and expected loss", () => {
   // [A alpha, A beta, B alpha, B beta, P(B > A), E[max(A - B, 0)], E[max(B - A, 0)]]: beta A=(..) B=(..) lines of the script
@@ -59,6 +78,8 @@ describe("beta-binomial: chance to beat control and expected loss", () => {
     expect(Math.abs(r.chanceToBeatControl - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / DRAWS)); // about 0.0024
     expect(Math.abs(r.expectedLossVariant - lossVariant / DRAWS)).toBeLessThan(0.0001);
     expect(Math.abs(r.expectedLossControl - lossControl / DRAWS)).toBeLessThan(0.0002);
+    const ratioMean = ratios.reduce((t, x) => t + x, 0) / DRAWS;
+    expect(Math.abs(r.relative.mean - ratioMean)).toBeLessThan(0.002);
     diffs.sort();
     ratios.sort();
     expect(Math.abs(r.diff.ciLow - quantile(diffs, 0.025))).toBeLessThan(0.0005);

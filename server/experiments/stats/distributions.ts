@@ -28,4 +28,16 @@ export const zFor = (confidence: number): number => normalQuantile(1 - (1 - conf
 /** t quantile for a two-sided interval with this coverage. */
 export const tFor = (confidence: number, df: number): number => tQuantile(1 - (1 - confidence) / 2, df);
 
+/**
+ * Beta density, from distribution functions only (stdlib's beta-pdf is not a dependency), by the
+ * recurrence I_x(a, b) - I_x(a + 1, b) = x^a (1 - x)^b / (a B(a, b)) (DLMF 8.17.20), so
+ * f(x) = a (I_x(a, b) - I_x(a + 1, b)) / (x (1 - x)). Above the mode both terms are taken from the
+ * upper tail, I_{1-x}(b, a + 1) - I_{1-x}(b, a), so that the difference keeps its precision.
+ */
+export function betaDensity(x: number, a: number, b: number): number {
+  if (!(x > 0 && x < 1)) return 0;
+  const diff = x < a / (a + b) ? betaCdf(x, a, b) - betaCdf(x, a + 1, b) : betaCdf(1 - x, b, a + 1) - betaCdf(1 - x, b, a);
+  return Math.max(0, (a * diff) / (x * (1 - x)));
+}
+
 export { betaCdf, betaQuantile };

@@ -38,7 +38,7 @@ function kronrod(f: (x: number) => number, a: number, b: number): Piece {
   return { a, b, value: k * h, error: Math.abs((k - g) * h) };
 }
 
-/** Integral of `f` over [a, b] to an absolute error of about `tolerance`. */
+/** Integral of `f` over [a, b] to an absolute error of about `tolerance` (or 1e-13 relative). */
 export function integrate(f: (x: number) => number, a: number, b: number, tolerance = 1e-13, maxPieces = 2000): number {
   const pieces: Piece[] = [kronrod(f, a, b)];
   for (;;) {
@@ -50,7 +50,8 @@ export function integrate(f: (x: number) => number, a: number, b: number, tolera
       error += pieces[i]!.error;
       if (pieces[i]!.error > pieces[worst]!.error) worst = i;
     }
-    if (error <= tolerance || pieces.length >= maxPieces) return total;
+    // Near machine precision the error estimate measures rounding noise, not truncation: stop there too.
+    if (error <= Math.max(tolerance, 1e-13 * Math.abs(total)) || pieces.length >= maxPieces) return total;
     const p = pieces[worst]!;
     const mid = (p.a + p.b) / 2;
     pieces.splice(worst, 1, kronrod(f, p.a, mid), kronrod(f, mid, p.b));
