@@ -18,11 +18,12 @@ export type FunnelGroups =
   | { kind: "cohort"; labels: string[] };
 
 /**
- * Top `limit` property values by the number of persons with a step-0 row of that value (ties:
+ * Top `limit` property values by the number of persons with a step-0 row of that value (any
+ * step's row for any-order funnels, whose chains start at any step) (ties:
  * value in code point order, not set last), the rest in BREAKDOWN_OTHER. Day of week and hour
  * keep every value, in calendar order.
  */
-export function funnelGroups(stream: EventStream, byPerson: PersonRows, breakdown: Breakdown | undefined): FunnelGroups {
+export function funnelGroups(stream: EventStream, byPerson: PersonRows, breakdown: Breakdown | undefined, startMask = 1): FunnelGroups {
   if (!breakdown) return { kind: "none", labels: [null] };
   if (breakdown.type === "cohort") return { kind: "cohort", labels: breakdown.cohortIds };
   const values = stream.breakdownValues;
@@ -33,7 +34,7 @@ export function funnelGroups(stream: EventStream, byPerson: PersonRows, breakdow
   for (let p = 0; p < stream.personCount; p++) {
     for (let i = start[p]!; i < start[p + 1]!; i++) {
       const r = rows[i]!;
-      if ((stream.match[r]! & 1) === 0) continue;
+      if ((stream.match[r]! & startMask) === 0) continue;
       const v = bd[r]! < 0 ? values.length : bd[r]!;
       if (seen[v] !== p) {
         seen[v] = p;

@@ -108,7 +108,9 @@ async function computeFunnel(
     source,
   });
   const byPerson = rowsByPerson(stream);
-  const groups = funnelGroups(stream, byPerson, query.breakdown);
+  // Rows that can start a chain: step 0, or any step in any-order funnels.
+  const startMask = query.order === "any" ? (n >= 31 ? 0x7fffffff : (1 << n) - 1) : 1;
+  const groups = funnelGroups(stream, byPerson, query.breakdown, startMask);
   const stats = groups.labels.map(() => new GroupStats(n));
   const converted: number[] = [];
   const walker = new FunnelWalker(spec);
@@ -133,7 +135,7 @@ async function computeFunnel(
       personGroups.length = 0;
       for (let i = lo; i < hi; i++) {
         const r = rows[i]!;
-        if (stream.match[r]! & 1) {
+        if (stream.match[r]! & startMask) {
           const g = groupOfRow(r);
           if (!personGroups.includes(g)) personGroups.push(g);
         }

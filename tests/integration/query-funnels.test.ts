@@ -199,6 +199,19 @@ describe("breakdowns", () => {
     expect(dropped.persons.map((p) => p.id)).toEqual([ids.p2]);
   });
 
+  it("in any order, by the value on the row that starts the window", async () => {
+    const r = await funnel({ order: "any", breakdown: { type: "event", key: "$geoip_country_code", limit: 10 } });
+    // Only signups carry a country. Not set: every person with a search or book row starts there
+    // (p1 p2 p3 p4 p5 p6 p7 p8) and finds one more step in the day after, except p4 and p6; never all three.
+    expect(r.breakdowns.map((b) => [b.breakdownValue, counts(r, r.breakdowns.indexOf(b))])).toEqual([
+      [null, [8, 6, 0]],
+      ["FR", [3, 3, 3]],
+      ["DE", [2, 1, 1]],
+      [INJECTION, [1, 1, 1]],
+      ["US", [1, 1, 1]],
+    ]);
+  });
+
   it("by day of week and hour in the project timezone", async () => {
     // Every signup is Monday 08:00 in New York.
     const r = await funnel({ breakdown: { type: "day_of_week" } });
