@@ -57,11 +57,44 @@ class GroupStats {
   }
 }
 
+/** Median in linear time (quickselect on a copy): step times can number in the millions. */
 export function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = Float64Array.from(xs).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const n = xs.length;
+  if (n === 0) return null;
+  const a = Float64Array.from(xs);
+  const m = n >> 1;
+  const hi = select(a, m);
+  if (n % 2) return hi;
+  // The lower middle is the largest value left of position m after the partition.
+  let lo = -Infinity;
+  for (let i = 0; i < m; i++) if (a[i]! > lo) lo = a[i]!;
+  return (lo + hi) / 2;
+}
+
+/** Rearranges `a` so that a[k] is the k-th smallest, smaller values before it; returns a[k]. */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const pivot = a[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 /**

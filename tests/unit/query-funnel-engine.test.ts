@@ -270,3 +270,16 @@ describe("time to convert", () => {
     expect(median([])).toBeNull();
   });
 });
+
+describe("median by selection", () => {
+  it("agrees with sorting on random data", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 300; trial++) {
+      const xs = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 10));
+      const s = [...xs].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      expect(median(xs)).toBe(s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2);
+    }
+  });
+});
