@@ -36,7 +36,7 @@ export function lifecycleStates(s: EventStream, periods: PeriodIndex, bit: numbe
     last[p] = q;
     if (l >= 0 && q > l + 1) out.dormant[l + 1]!--;
     if (l === -1 && !(prior && prior[p])) out.new[q]!++;
-    else if (l === q - 1) out.returning[q]!++;
+    else if (l >= 0 && l === q - 1) out.returning[q]!++;
     else out.resurrecting[q]!++;
   }
   for (let p = 0; p < s.personCount; p++) {
