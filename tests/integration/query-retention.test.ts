@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QueryInputError } from "../../server/query/errors";
 import { runRetention } from "../../server/query/retention";
 import { runInsight } from "../../server/query/run";
 import { retentionQuery } from "../../server/query/schema/retention";
@@ -143,6 +144,12 @@ describe("retention on a real database", () => {
       [c1, [1, 1, 0]],
       [c2, [1, 0, 0]],
     ]);
+  });
+
+  it("too many cohorts is an input error naming the field", async () => {
+    const err = await retention({ period: "day", dateRange: { from: "2024-01-01", to: "2026-11-22" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryInputError);
+    expect((err as QueryInputError).field).toBe("period");
   });
 
   it("filters with hostile keys and values are plain data", async () => {
