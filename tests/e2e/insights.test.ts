@@ -107,6 +107,20 @@ describe("browser: insights explorer", () => {
     await expect(page.getByTestId("result-meta").textContent()).resolves.toMatch(/from (raw events|rollups|the columnar engine)/);
     await page.screenshot({ path: path.join(artifacts, "insights-funnel.png"), fullPage: true });
 
+    // Who dropped off before booking_started (dee), and who completed (ann).
+    await page.getByText("Persons at a step").click();
+    const persons = page.locator(".funnel-persons");
+    await persons.locator("select").nth(0).selectOption({ label: "2. booking_started" });
+    await persons.locator("select").nth(1).selectOption("dropped");
+    await persons.getByRole("button", { name: "Show persons" }).click();
+    await persons.getByText("1–1 of 1").waitFor();
+    expect(await persons.locator("tbody tr td").first().textContent()).toBe("dee");
+    await persons.locator("select").nth(0).selectOption({ label: "3. booking_completed" });
+    await persons.locator("select").nth(1).selectOption("converted");
+    await persons.getByRole("button", { name: "Show persons" }).click();
+    await persons.locator("tbody tr td", { hasText: "ann" }).waitFor();
+    expect(await persons.locator("tbody tr").count()).toBe(1);
+
     // Save it under a name: the saved insight's page shows it.
     await page.getByLabel("Name", { exact: true }).fill("Booking funnel");
     await page.getByRole("button", { name: "Save insight" }).click();

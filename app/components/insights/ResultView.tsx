@@ -15,6 +15,7 @@ import { RevenueChart } from "../charts/RevenueChart";
 import { TrendsChart } from "../charts/TrendsChart";
 import type { InsightQuery } from "./draft";
 import { ExportButtons } from "./ExportButtons";
+import { FunnelPersons } from "./FunnelPersons";
 import { ResultMeta } from "./ResultMeta";
 import { TableView } from "./TableView";
 
@@ -47,8 +48,17 @@ function Chart({ answer, query, table }: { answer: Answer; query: InsightQuery |
       if (display === "table") return null;
       return <TrendsChart result={r as TrendsResult} display={display} interval={query?.kind === "trends" ? query.interval : undefined} />;
     }
-    case "funnels":
-      return <FunnelChart result={r as FunnelsResult} />;
+    case "funnels": {
+      const f = r as FunnelsResult;
+      return (
+        <>
+          <FunnelChart result={f} />
+          {query?.kind === "funnels" ? (
+            <FunnelPersons query={query} labels={(f.breakdowns[0]?.steps ?? []).map((s) => s.label)} breakdownValues={f.breakdowns.map((b) => b.breakdownValue)} />
+          ) : null}
+        </>
+      );
+    }
     case "retention":
       return <RetentionGrid result={r as RetentionResult} period={query?.kind === "retention" ? query.period : "period"} />;
     case "paths":
