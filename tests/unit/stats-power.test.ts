@@ -3,7 +3,7 @@
 // mpmath (tests/unit/stats-reference-values.py, "prop n" / "prop power" / "means n" lines).
 import normalRandom from "@stdlib/random-base-normal";
 import { describe, expect, it } from "vitest";
-import { meansPower, meansSampleSize, minimumSampleSize, proportionsPower, proportionsSampleSize, twoProportionZTest } from "../../server/experiments/stats";
+import { meansPower, meansSampleSize, minimumSampleSize, proportionsPower, proportionsSampleSize, sampleSize, sampleSizeInputSchema, twoProportionZTest } from "../../server/experiments/stats";
 
 describe("power and sample size", () => {
   it("reproduces R's power.prop.test examples", () => {
@@ -38,5 +38,12 @@ describe("power and sample size", () => {
     }
     console.log(`power: n = ${n} per arm for 10% -> 12%, simulated power ${(rejected / runs).toFixed(3)}`);
     expect(Math.abs(rejected / runs - 0.8)).toBeLessThan(0.05);
+  });
+
+  it("answers the setup wizard from a baseline and a relative effect, validating the input", () => {
+    expect(sampleSize({ kind: "proportion", baselineRate: 0.1, relativeEffect: 0.1 })).toEqual({ perArm: 14751, total: 29502 });
+    expect(sampleSize({ kind: "mean", sd: 4, effect: 1, arms: 3 })).toEqual({ perArm: 252, total: 756 });
+    const bad = sampleSizeInputSchema.safeParse({ kind: "proportion", baselineRate: 1.5, relativeEffect: 0 });
+    expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(["baselineRate", "relativeEffect"]);
   });
 });

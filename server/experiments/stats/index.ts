@@ -2,6 +2,7 @@
 export * from "./beta-binomial";
 export * from "./calculator";
 export * from "./cuped";
+export * from "./experiment-analysis";
 export * from "./means";
 export * from "./multiple-testing";
 export * from "./normal-posterior";

@@ -4,6 +4,7 @@
 //   n = (z_{1-alpha/2} sqrt(2 pbar (1 - pbar)) + z_{power} sqrt(p1 q1 + p2 q2))^2 / (p2 - p1)^2;
 // means use n = 2 sigma^2 (z_{1-alpha/2} + z_{power})^2 / delta^2 (normal approximation; R's
 // power.t.test, with the noncentral t, asks for about one more user per arm at small n).
+import { z } from "zod";
 import { phi, phiInverse } from "./distributions";
 
 export interface PowerOptions {
@@ -47,4 +48,36 @@ function quantiles(o: PowerOptions) {
   const power = o.power ?? 0.8;
   if (!(alpha > 0 && alpha < 1) || !(power > 0 && power < 1)) throw new RangeError("alpha and power must be in (0, 1)");
   return { za: phiInverse(1 - alpha / 2), zb: phiInverse(power) };
+}
+
+/** The setup wizard's question: how many users per arm (and in all) for this effect? */
+export const sampleSizeInputSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("proportion"),
+    baselineRate: z.number().gt(0).lt(1),
+    /** Relative change to detect, e.g. 0.05 for +5% of the baseline rate. */
+    relativeEffect: z.number().refine((x) => x !== 0, "the effect must not be 0"),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    power: z.number().gt(0).lt(1).default(0.8),
+    arms: z.number().int().min(2).default(2),
+  }),
+  z.object({
+    kind: z.literal("mean"),
+    sd: z.number().positive(),
+    /** Absolute change in the mean to detect. */
+    effect: z.number().refine((x) => x !== 0, "the effect must not be 0"),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    power: z.number().gt(0).lt(1).default(0.8),
+    arms: z.number().int().min(2).default(2),
+  }),
+]);
+
+export function sampleSize(input: z.input<typeof sampleSizeInputSchema>): { perArm: number; total: number } {
+  const q = sampleSizeInputSchema.parse(input);
+  const exact =
+    q.kind === "proportion"
+      ? proportionsSampleSize(q.baselineRate, q.baselineRate * (1 + q.relativeEffect), q)
+      : meansSampleSize(q.effect, q.sd, q);
+  const perArm = minimumSampleSize(exact);
+  return { perArm, total: perArm * q.arms };
 }
