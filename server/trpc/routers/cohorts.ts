@@ -20,10 +20,22 @@ import {
 import { QueryInputError } from "../../query/errors";
 import { analystProcedure, router, viewerProcedure } from "../init";
 
-/** A QueryInputError (or a rule's invalid regex) is the caller's mistake: 400, naming the field. */
+/** Each issue's message names where inside its field it is (`rules.1.count: Too small ...`). */
+function located(err: ZodError): ZodError {
+  return new ZodError(err.issues.map((i) => (i.path.length > 1 ? { ...i, message: `${i.path.slice(1).join(".")}: ${i.message}` } : i)));
+}
+
+/**
+ * Bad input is the caller's mistake: a zod error, a QueryInputError or a rule's invalid regex
+ * become 400s whose message names the field (and, for rule trees, the place in the tree).
+ */
 async function inputErrorsAre400<T>(next: () => Promise<T>): Promise<T> {
   const result = (await next()) as { ok: boolean; error?: { cause?: unknown } };
   const cause = result.ok ? null : result.error?.cause;
+  if (cause instanceof ZodError) {
+    const message = cause.issues.slice(0, 3).map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+    throw new TRPCError({ code: "BAD_REQUEST", message, cause: located(cause) });
+  }
   if (cause instanceof QueryInputError) {
     const zodError = new ZodError([{ code: "custom", path: cause.field.split("."), message: cause.problem, input: undefined }]);
     throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause: zodError });
