@@ -23,7 +23,7 @@ export interface WalkedPaths {
   count: number;
 }
 
-const LOOKING = 0;
+/** Per-person walk state: looking for a start (0, the initial value), recording, done. */
 const RECORDING = 1;
 const DONE = 2;
 

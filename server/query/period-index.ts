@@ -55,11 +55,6 @@ export function periodOf(index: PeriodIndex, ts: number): number {
   return lo;
 }
 
-/** Start of period i as ISO with the project timezone's offset. */
-export function periodStartIso(index: PeriodIndex, i: number, tz: string): string {
-  return zonedIso(index.starts[i]!, tz);
-}
-
 /** ISO 8601 with the project timezone's offset, e.g. `2026-11-02T00:00:00+09:00`. */
 export function zonedIso(ms: number, tz: string): string {
   const p = zonedParts(new Date(ms), tz);
