@@ -1,7 +1,7 @@
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import type { Logger } from "../logger";
-import { copyText, EVENT_COLUMNS } from "./copy-rows";
+import { copyInThen } from "./copy-in";
+import { copyBinary, EVENT_COLUMNS } from "./copy-rows";
 import { DefinitionRegistry } from "./definitions";
 import { personUpdateSql, preCreatePersons, resolvePersons, type PersonPlan } from "./identity";
 import { MergeWatch } from "./merge-watch";
@@ -94,6 +94,7 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|connection timeout|Connection refused|terminating connection|server closed the connection/i.test(e.message ?? "");
 }
 
+const COPY_SQL = `copy events (${EVENT_COLUMNS.join(", ")}) from stdin with (format binary)`;
 const RETRYABLE = new Set(["40P01", "40001"]);
 /** After a duplicate event id, claims skip conflicts for this long (clients retrying send runs of them). */
 const CAREFUL_MS = 5_000;
@@ -269,21 +270,18 @@ export class IngestWriter {
       }
       let commitDefinitions = () => {};
       let commitPersons = () => {};
-      let finish = "commit";
       if (rows.length) {
         const { personIds, updates, commit } = await resolvePersons(client, rows, plan, this.persons);
         commitPersons = commit;
-        await new Promise<void>((resolve, reject) => {
-          const stream = client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`));
-          stream.on("error", reject);
-          stream.on("finish", () => resolve());
-          stream.end(copyText(rows, personIds));
-        });
         commitDefinitions = await this.definitions.record(client, rows);
-        // Person properties last, in the commit's round trip: their row locks are held briefly.
-        if (updates.length) finish = personUpdateSql(updates) + "; commit";
+        // The COPY, the person updates (last: their row locks are held briefly) and the commit
+        // go in one round trip.
+        const after = (updates.length ? personUpdateSql(updates) + "; " : "") + "commit";
+        const tags = await copyInThen(client, COPY_SQL, copyBinary(rows, personIds), after);
+        if (tags[tags.length - 1] !== "COMMIT") throw new Error(`the events transaction ended with ${tags.join(", ")}, not COMMIT`);
+      } else {
+        await client.query("commit");
       }
-      await client.query(finish);
       commitPersons();
       commitDefinitions();
     } catch (err) {

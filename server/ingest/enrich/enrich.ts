@@ -23,17 +23,38 @@ function firstString(a: unknown, b: unknown): unknown {
  * User-Agent, whose "bot" verdict always wins), geo from the raw IP, and the IP as the project's
  * policy stores it. Pure apart from the cached lookups; never throws on odd property values.
  */
-// Sites repeat the same pages and referrers: parsing a URL costs more than a map lookup.
-const pages = new RecentCache<string, UrlFields>(10_000);
+// Sites repeat the same pages and referrers: parsing a URL costs more than a map lookup. Keyed
+// by URL, then referrer, so a lookup hashes the strings as they came (no joined key to build).
+const pages = new RecentCache<string, Map<string, UrlFields>>(10_000);
+/** Referrers kept per URL; past that, that URL's entries start over. */
+const REFERRERS_PER_URL = 64;
 
 function pageFields(url: unknown, referrer: unknown): UrlFields {
   if (typeof url !== "string" || (referrer !== undefined && referrer !== null && typeof referrer !== "string")) {
     return parseUrlFields(url, referrer);
   }
-  const k = referrer ? url + "\u0001" + referrer : url;
-  let page = pages.get(k);
-  if (!page) pages.set(k, (page = parseUrlFields(url, referrer)));
+  const r = referrer ? referrer : "";
+  let byReferrer = pages.get(url);
+  if (!byReferrer) pages.set(url, (byReferrer = new Map()));
+  let page = byReferrer.get(r);
+  if (!page) {
+    if (byReferrer.size >= REFERRERS_PER_URL) byReferrer.clear();
+    byReferrer.set(r, (page = parseUrlFields(url, referrer)));
+  }
   return page;
+}
+
+// A request's events share its IP: the last answer is reused (pure functions of their inputs).
+let lastIp: string | null | undefined;
+let lastMode: IpMode | undefined;
+let lastAnonymized: string | null = null;
+function storedIp(ip: string | null | undefined, mode: IpMode): string | null {
+  if (ip !== lastIp || mode !== lastMode) {
+    lastAnonymized = anonymizeIp(ip, mode);
+    lastIp = ip;
+    lastMode = mode;
+  }
+  return lastAnonymized;
 }
 
 export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedFields {
@@ -63,6 +84,6 @@ export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedField
     osVersion: fromClientOs ? (client.osVersion ?? null) : parsed.osVersion,
     country: geo?.country ?? null,
     city: geo?.city ?? null,
-    ip: anonymizeIp(event.ip, opts.ipMode),
+    ip: storedIp(event.ip, opts.ipMode),
   };
 }

@@ -103,8 +103,9 @@ async function main() {
           a[cb] = (...r: unknown[]) => (done(), f(...r));
           return orig(...a);
         }
-        const r = orig(...a) as { then?: unknown; on?: (e: string, f: () => void) => void };
+        const r = orig(...a) as { then?: unknown; done?: Promise<unknown>; on?: (e: string, f: () => void) => void };
         if (typeof r?.then === "function") (r as Promise<unknown>).then(done, done);
+        else if (r?.done instanceof Promise) r.done.then(done, done);
         else r?.on?.("finish", done);
         return r;
       };

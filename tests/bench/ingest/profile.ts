@@ -6,7 +6,7 @@ import type { BenchDb } from "./db-variants";
 /** --profile: where the server's node process and its database connections spend the HTTP phase. */
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
   startTime: number;
   samples: number[];
   timeDeltas: number[];
@@ -28,6 +28,8 @@ export interface ProfileSummary {
   totalMs: number;
   byPlace: Array<[string, number]>;
   byFunction: Array<[string, number]>;
+  /** Time with the function anywhere on the stack (self and callees). */
+  inclusive: Array<[string, number]>;
 }
 
 /**
@@ -40,9 +42,18 @@ export function summariseCpuProfile(dir: string, pid: number, fromUs: number, to
   if (!file) return null;
   const prof = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
   const nodes = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const nameOf = (f: CpuProfile["nodes"][number]["callFrame"]) => {
+    const place = placeOf(f.url, f.functionName);
+    // Line numbers are those of tsx's transformed output, not of the .ts file: left out.
+    const where = place === "node internals" ? f.url.replace(/^node:(internal\/)?/, "node:") : place;
+    return place === f.functionName ? place : `${f.functionName || "(anonymous)"}  ${where}`;
+  };
   const tally = (windowed: boolean) => {
     const places = new Map<string, number>();
     const fns = new Map<string, number>();
+    const inclusive = new Map<string, number>();
     let t = prof.startTime;
     let total = 0;
     for (let i = 0; i < prof.samples.length; i++) {
@@ -52,28 +63,32 @@ export function summariseCpuProfile(dir: string, pid: number, fromUs: number, to
       const f = nodes.get(prof.samples[i]!)!;
       const place = placeOf(f.url, f.functionName);
       places.set(place, (places.get(place) ?? 0) + ms);
-      // Line numbers are those of tsx's transformed output, not of the .ts file: left out.
-      const fn = place === f.functionName ? place : `${f.functionName || "(anonymous)"}  ${place}`;
+      const fn = nameOf(f);
       fns.set(fn, (fns.get(fn) ?? 0) + ms);
+      const onStack = new Set<string>();
+      for (let id: number | undefined = prof.samples[i]!; id !== undefined; id = parent.get(id)) onStack.add(nameOf(nodes.get(id)!));
+      for (const k of onStack) inclusive.set(k, (inclusive.get(k) ?? 0) + ms);
       total += ms;
     }
-    return { total, places, fns };
+    return { total, places, fns, inclusive };
   };
   let r = tally(true);
   if (r.total === 0) r = tally(false);
   const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
-  return { totalMs: r.total, byPlace: top(r.places, 14), byFunction: top(r.fns, 20) };
+  const notRoot = (e: [string, number]) => !["(root)", "(idle)", "(program)", "(garbage collector)"].includes(e[0]);
+  return { totalMs: r.total, byPlace: top(r.places, 14), byFunction: top(r.fns, 30), inclusive: top(r.inclusive, 60).filter(notRoot).slice(0, 30) };
 }
 
 /** What a server connection was doing, from its state and (last) statement. */
 function activity(state: string, query: string, wait: string | null): string {
   const q = query.trim().toLowerCase();
   const kind =
-    q.startsWith("insert into event_uuids") ? "dedupe insert (event_uuids)"
+    q.startsWith("begin") ? "begin, locks, recent merges, event id claims"
+    : q.startsWith("insert into event_uuids") ? "dedupe insert (event_uuids)"
     : q.startsWith("select project_id, distinct_id") ? "person lookup"
     : q.startsWith("insert into persons") ? "insert persons"
     : q.startsWith("insert into person_distinct_ids") ? "insert person_distinct_ids"
-    : q.startsWith("update persons") ? "update persons (properties)"
+    : q.startsWith("update persons") ? (q.endsWith("commit") ? "update persons (properties) and commit" : "update persons (properties)")
     : q.startsWith("update person_distinct_ids") || q.includes("person_merges") || q.startsWith("update events") ? "person merge"
     : q.startsWith("copy events") ? "COPY events"
     : q.includes("event_definitions") || q.includes("property_definitions") ? "definitions upsert"

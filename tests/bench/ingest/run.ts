@@ -276,6 +276,9 @@ function printProfile(p: NonNullable<ReturnType<typeof summariseCpuProfile>>) {
   say(table(["where", "ms", "share"], p.byPlace.map(([k, v]) => [k, fmt.int(v), `${fmt.fixed((100 * v) / p.totalMs, 1)}%`])));
   say("");
   say(table(["function", "ms", "share"], p.byFunction.map(([k, v]) => [k.length > 90 ? k.slice(0, 87) + "..." : k, fmt.int(v), `${fmt.fixed((100 * v) / p.totalMs, 1)}%`])));
+  say("");
+  say("the same, inclusive time (the function anywhere on the stack)");
+  say(table(["function", "ms", "share"], p.inclusive.map(([k, v]) => [k.length > 90 ? k.slice(0, 87) + "..." : k, fmt.int(v), `${fmt.fixed((100 * v) / p.totalMs, 1)}%`])));
 }
 
 try {
