@@ -18,6 +18,7 @@ import { QueryInputError } from "../../server/query/errors";
 import { eventsFrom, projectAndRange } from "../../server/query/events-sql";
 import { filtersCondition } from "../../server/query/filters";
 import { filters as filtersSchema } from "../../server/query/schema/common";
+import { runInsight } from "../../server/query/run";
 import { and, render, sql } from "../../server/query/sql";
 
 const HOSTILE = "'); DROP TABLE events; --";
@@ -264,6 +265,22 @@ describe("cohorts as filters", () => {
     // Members A (4 own events + E's 1) and C (1): 6 of the 10 events.
     expect(await count(false)).toBe(6);
     expect(await count(true)).toBe(4);
+  });
+
+  it("filters a trends insight through runInsight", async () => {
+    const id = await dynamic("pro for trends", group("and", pro));
+    const total = async (negate: boolean) => {
+      const answer = await runInsight(
+        env.db.pool,
+        { id: project, timezone: "Europe/Berlin" },
+        { kind: "trends", series: [{ event: "search" }], interval: "month", dateRange: { from: "2026-10-01", to: "2026-11-20" }, filters: [{ type: "cohort", cohortId: id, negate }] },
+        { now: NOW, useCache: false },
+      );
+      return (answer.result as { series: { total: number }[] }).series[0]!.total;
+    };
+    // Members A and C searched 4 times (A 3 + merged E 1); non-members B and F once each.
+    expect(await total(false)).toBe(4);
+    expect(await total(true)).toBe(2);
   });
 
   it("members page by person id", async () => {
