@@ -14,7 +14,7 @@ let chrome: Awaited<ReturnType<typeof launchChromium>>;
 /**
  * Yesterday, in the first project: four persons search, three of them start a booking (within
  * 20 minutes), one completes it. The funnel search -> booking_started -> booking_completed is
- * therefore 4 -> 3 -> 1. A fifth person only views a page.
+ * therefore 4 -> 3 -> 1. A fifth person only views a page. Everyone searches from LHR but dee (JFK).
  */
 const journeys: [string, string[]][] = [
   ["ann", ["search", "booking_started", "booking_completed"]],
@@ -36,9 +36,13 @@ async function insertEvents() {
       const at = new Date(base + p * 60_000 + i * 10 * 60_000);
       await pool.query(
         `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [project.id, randomUUID(), event, at, name, personId, JSON.stringify({ origin: "LHR" })],
+        [project.id, randomUUID(), event, at, name, personId, JSON.stringify({ origin: name === "dee" ? "JFK" : "LHR" })],
       );
       await pool.query(`insert into event_definitions (project_id, name) values ($1, $2) on conflict do nothing`, [project.id, event]);
+      await pool.query(
+        `insert into property_definitions (project_id, event_name, key, types) values ($1, $2, 'origin', '{string}') on conflict do nothing`,
+        [project.id, event],
+      );
     }
   }
 }
@@ -140,6 +144,40 @@ describe("browser: insights explorer", () => {
     expect(await page.getByLabel("Within a time of step 1").isChecked()).toBe(true);
     await page.screenshot({ path: path.join(artifacts, "insights-saved.png"), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it("filters with the property pickers and exports the result as CSV and JSON", async () => {
+    const page = await chrome.browser.newPage({ acceptDownloads: true });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page);
+    await page.getByLabel("Series A event").selectOption("search");
+    await page.getByRole("button", { name: "+ Filter", exact: true }).click();
+    const filter = page.getByRole("group", { name: "Filters 1" });
+    const key = filter.getByRole("combobox", { name: "Property" });
+    await expect.poll(() => key.evaluate((el) => [...((el as HTMLInputElement).list?.options ?? [])].map((o) => o.value))).toContain("origin");
+    await key.fill("origin");
+    const value = filter.getByRole("combobox", { name: "Value" });
+    await expect.poll(() => value.evaluate((el) => [...((el as HTMLInputElement).list?.options ?? [])].map((o) => o.value).sort())).toEqual(["JFK", "LHR"]);
+    await value.fill("LHR");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL((u) => u.searchParams.has("q"));
+    const q = JSON.parse(new URL(page.url()).searchParams.get("q")!);
+    expect(q.filters).toEqual([{ type: "event", key: "origin", operator: "equals", value: "LHR" }]);
+    await page.locator("table.result-table").waitFor();
+    // ann, bob and cy searched from LHR; dee's search from JFK is filtered out.
+    expect(await page.locator("table.result-table tbody tr td").nth(4).textContent()).toBe("3");
+
+    const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    expect(csvDownload.suggestedFilename()).toBe("trends.csv");
+    const csv = (await fs.readFile(await csvDownload.path())).toString().split("\n");
+    expect(csv[0]!.split(",").slice(0, 5)).toEqual(["series", "label", "breakdown", "period", "total"]);
+    expect(csv[1]!.split(",").slice(0, 5)).toEqual(["A", "search", "", "current", "3"]);
+    const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
+    const answer = JSON.parse((await fs.readFile(await jsonDownload.path())).toString());
+    expect([answer.kind, answer.result.series[0].total]).toEqual(["trends", 3]);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it("renders a result from the address without JavaScript and names the field of a bad query", async () => {

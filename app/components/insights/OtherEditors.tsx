@@ -86,7 +86,11 @@ export function RevenueEditor({ query, onChange }: Props<"revenue">) {
       {query.report === "by_dimension" ? (
         <Select label="Dimension" value={query.dimension ?? "provider"} options={revenueDimension.options.map((d) => [d, d] as const)} onChange={(dimension) => onChange({ ...query, dimension })} />
       ) : null}
-      <NumberField label="Rows" value={query.limit} min={1} max={100} onChange={(limit) => onChange({ ...query, limit })} />
+      {query.report === "ltv_by_cohort" ? (
+        <NumberField label="Weeks" value={query.weeks} min={1} max={104} onChange={(weeks) => onChange({ ...query, weeks })} />
+      ) : (
+        <NumberField label="Rows" value={query.limit} min={1} max={100} onChange={(limit) => onChange({ ...query, limit })} />
+      )}
     </div>
   );
 }
