@@ -55,6 +55,9 @@ beforeAll(async () => {
   await event("bob", "buy", T0 + 2 * H, { country: "DE" });
   // 03:30 UTC on Tuesday is still Monday 23:30 in New York (EDT, UTC-4).
   await event("ann", "view", Date.UTC(2026, 9, 6, 3, 30), { country: "FR" });
+  // A person id with no persons row (the columnar build numbers persons from that table).
+  persons.ghost = randomUUID();
+  await event("ghost", "other", T0 + 5 * H, { country: "NO" });
 });
 afterAll(() => env?.close());
 
@@ -148,6 +151,11 @@ describe("columnar source", () => {
     expect(rows(columnar)).toEqual(rows(events));
     expect(columnar.personIds).toEqual(events.personIds);
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  it("keeps rows of persons missing from the persons table", async () => {
+    const s = await loadEventStream(ctx, { range, selectors: [sel("other")], filters: [], excludeTestAccounts: false, source: "columnar" });
+    expect(rows(s).map((r) => r.person)).toContain(persons.ghost);
   });
 
   it("sees the late rows and the merge", async () => {
