@@ -99,15 +99,15 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
   const scope = { projectId: ctx.projectId, timezone: tz, days: stale };
 
   const eventDays = (event: string): Sql =>
-    sql`(select day::text as day, value, events, persons, sessions, revenue, commission from rollup_event_days
+    sql`(select day, value, events, persons, sessions, revenue, commission from rollup_event_days
           where project_id = ${ctx.projectId}::uuid and event = ${event}::text and dim = ${dim}::text
             and day >= ${lo}::date and day <= ${hi}::date and not (day = any(${stale}::date[]))
-         ${stale.length ? sql`union all select day, value, events, persons, sessions, revenue, commission from (${eventDaysSelect(scope, { event, dims: [dim] })}) live` : sql``})`;
+         ${stale.length ? sql`union all select day::date, value, events, persons, sessions, revenue, commission from (${eventDaysSelect(scope, { event, dims: [dim] })}) live` : sql``})`;
   const personDays = (): Sql =>
-    sql`(select day::text as day, person_id from rollup_person_days
+    sql`(select day, person_id from rollup_person_days
           where project_id = ${ctx.projectId}::uuid and day >= ${lo}::date and day <= ${hi}::date and not (day = any(${stale}::date[]))
-         ${stale.length ? sql`union all select day, person_id from (${personDaysSelect(scope)}) live` : sql``})`;
-  const bucketKey = sql`to_char(date_trunc(${q.interval}::text, r.day::date::timestamp), 'YYYY-MM-DD"T"HH24:MI')`;
+         ${stale.length ? sql`union all select day::date, person_id from (${personDaysSelect(scope)}) live` : sql``})`;
+  const bucketKey = sql`to_char(date_trunc(${q.interval}::text, r.day::timestamp), 'YYYY-MM-DD"T"HH24:MI')`;
 
   const out: RollupAnswer["series"] = [];
   for (const plan of plans as Plan[]) {
@@ -115,7 +115,7 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
     const perPeriod: Partial<Record<Period["name"], SeriesNumbers>> = {};
     for (const p of periods) {
       const days = daysOfRange(p.range, tz);
-      const inPeriod = sql`r.day::date >= ${days[0]!}::date and r.day::date <= ${days[days.length - 1]!}::date`;
+      const inPeriod = sql`r.day >= ${days[0]!}::date and r.day <= ${days[days.length - 1]!}::date`;
       if (plan.table === "event_days") {
         const source = eventDays(plan.event);
         let group: Sql = sql`null::text`;
@@ -145,15 +145,30 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             sql`select ${bucketKey} as k, null::text as g, count(distinct r.person_id) as n from ${source} r where ${inPeriod} group by 1`,
           );
           perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })));
-        } else {
-          const windows = p.buckets.map((b) => activeWindow(b, plan.math, q.interval, p, tz));
-          const ws = windows.map((w) => dayOf(w.start, tz));
-          const we = windows.map((w) => dayOf(new Date(w.end.getTime() - 1), tz));
+        } else if (plan.math === "dau" && q.interval === "day") {
+          // Persons active on a day are the day's distinct persons of '$all': 1 row per day.
           const data = await rows<{ k: string; n: string }>(
             ctx,
-            sql`select b.k, count(distinct r.person_id) as n
-                  from unnest(${p.keys}::text[], ${ws}::date[], ${we}::date[]) b(k, ws, we)
-                  join ${source} r on r.day::date >= b.ws and r.day::date <= b.we
+            sql`select ${bucketKey} as k, sum(r.persons) as n from ${eventDays(ALL_EVENTS_ROW)} r where ${inPeriod} group by 1`,
+          );
+          const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
+          perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
+        } else {
+          // Each day of each bucket's window, as (day, bucket) pairs: an equi-join, not a range join.
+          const pairDays: string[] = [];
+          const pairKeys: string[] = [];
+          p.buckets.forEach((b, i) => {
+            const w = activeWindow(b, plan.math, q.interval, p, tz);
+            for (const d of daysBetween(dayOf(w.start, tz), dayOf(new Date(w.end.getTime() - 1), tz))) {
+              pairDays.push(d);
+              pairKeys.push(p.keys[i]!);
+            }
+          });
+          const data = await rows<{ k: string; n: string }>(
+            ctx,
+            sql`select m.k, count(distinct r.person_id) as n
+                  from unnest(${pairDays}::date[], ${pairKeys}::text[]) m(day, k)
+                  join ${source} r on r.day = m.day
                  group by 1`,
           );
           const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);

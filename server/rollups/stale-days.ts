@@ -18,6 +18,8 @@ export interface StaleScan {
   scanLine: Date | null;
   /** Stale days with why (first reason found). */
   stale: Map<string, StaleReason>;
+  /** For days stale by events: the newest insert seen for the day. */
+  newest: Map<string, Date>;
 }
 
 type Queryable = Pick<pg.Pool, "query">;
@@ -70,6 +72,7 @@ export async function findStaleDays(
   const toDay = opts.toDay ?? (opts.anyDay ? undefined : sorted[sorted.length - 1]);
   const states = await loadDayStates(db, projectId, fromDay, toDay);
   const stale = new Map<string, StaleReason>();
+  const newest = new Map<string, Date>();
   const wanted = new Set(days);
   const inScope = (day: string) => wanted.has(day) || (opts.anyDay === true && (!fromDay || day >= fromDay) && (!toDay || day <= toDay));
 
@@ -94,7 +97,10 @@ export async function findStaleDays(
       if (!inScope(r.day) || stale.has(r.day)) continue;
       const s = states.get(r.day);
       if (!s) stale.set(r.day, "missing");
-      else if (r.newest.getTime() > s.watermark.getTime()) stale.set(r.day, "events");
+      else if (r.newest.getTime() > s.watermark.getTime()) {
+        stale.set(r.day, "events");
+        newest.set(r.day, r.newest);
+      }
     }
     const { rows: byMerges } = await db.query<{ day: string; merged: Date }>(
       `select (e.timestamp at time zone $2::text)::date::text as day, max(m.merged_at) as merged
@@ -113,5 +119,5 @@ export async function findStaleDays(
   } else {
     scanLine = null;
   }
-  return { states, scanLine, stale };
+  return { states, scanLine, stale, newest };
 }
