@@ -125,6 +125,16 @@ describe("revenue overview", () => {
     expect(events.rows[0].n).toBe(EVENTS.length);
   });
 
+  it("a 25-hour local day: Nov 1, when New York leaves daylight time", async () => {
+    const nov1 = { from: "2026-11-01", to: "2026-11-01" };
+    const r = await run({ report: "overview", dateRange: nov1 });
+    // Nov 1 starts at 00:00 EDT (-04:00) and ends at 24:00 EST: P4's booking at 04:59 UTC Nov 2 is 23:59 that day.
+    expect(r.buckets).toEqual(["2026-11-01T00:00:00-04:00"]);
+    expect(r.series[0]).toMatchObject({ revenue: 777, commission: 7, bookings: 1, activePersons: 1 });
+    const peak = await run({ report: "peak_hours", dateRange: nov1 });
+    expect(peak.cells.filter((c) => c.bookings > 0)).toEqual([{ weekday: 6, hour: 23, bookings: 1, revenue: 777 }]);
+  });
+
   it("runs through runInsight (schema, registry, meta)", async () => {
     const answer = await runInsight(
       env.db.pool,
