@@ -1,5 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { TRPCError } from "@trpc/server";
 import { hasRole } from "../../server/auth/roles";
 import { Card } from "~/components/Card";
 import { RouteError } from "~/components/ErrorView";
@@ -18,6 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const insight = await context.trpc.insights.get({ id: params.id ?? "" }).catch((err: unknown) => {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) throw new Response("There is no such saved insight.", { status: 404 });
     throw trpcErrorResponse(err) ?? err;
   });
   const param = queryParam(new URL(request.url).searchParams);

@@ -143,6 +143,18 @@ describe("browser: insights explorer", () => {
     expect(await page.getByLabel("Step 3 event").inputValue()).toBe("booking_completed");
     expect(await page.getByLabel("Within a time of step 1").isChecked()).toBe(true);
     await page.screenshot({ path: path.join(artifacts, "insights-saved.png"), fullPage: true });
+
+    // Rename, then delete: back on an empty list.
+    await page.getByText("Rename", { exact: true }).click();
+    await page.getByLabel("New name").fill("Search to booking");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await page.getByRole("status").filter({ hasText: "Renamed." }).waitFor();
+    await expect.poll(() => page.getByTestId("insight-name").textContent()).toBe("Search to booking");
+    await page.getByText("Delete", { exact: true }).click();
+    await page.getByRole("button", { name: "Delete insight" }).click();
+    await page.waitForURL((u) => u.pathname === "/insights/saved");
+    await page.getByText("No saved insights yet").waitFor();
+    expect((await page.goto(`${server.web.url}${savedPath}`))?.status()).toBe(404);
     expect(errors).toEqual([]);
   });
 

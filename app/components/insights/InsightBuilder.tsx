@@ -68,7 +68,9 @@ export function InsightBuilder({ initial, initialText, events }: { initial: Insi
       className="insight-builder stack"
       onSubmit={(e) => {
         e.preventDefault();
-        navigate(queryHref(pathname, jsonError ? query : (normalized(safeJson(json)) ?? query)));
+        // Edited JSON goes as typed, so the answer names what is wrong with it.
+        const typed = safeJson(json);
+        navigate(typed === undefined ? queryHref(pathname, query) : `${pathname}?q=${encodeURIComponent(JSON.stringify(typed))}`);
       }}
     >
       <div className="kind-tabs" role="group" aria-label="Insight kind">
@@ -112,6 +114,6 @@ function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return null;
+    return undefined;
   }
 }
