@@ -138,6 +138,10 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
   if (!store) return null;
   // A column with more distinct values than its codes can hold is answered by SQL.
   for (const c of usedColumns(ctx, req)) if (store.columns[c]!.overflow) return null;
+  // The rows read: a refresh running during the awaits below replaces segments, never changes
+  // them, and only adds dictionary codes (tables built later cover these rows' codes).
+  const segs = [store.main, store.delta];
+  const canonical = store.canonical();
   if (req.selectors.length > 31) throw new Error("at most 31 selectors per stream");
 
   // Selectors without filters become one mask per event code; the others are checked per row.
@@ -157,12 +161,10 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
   const b = req.breakdown;
   const bdColumn = b?.type === "event" ? COLUMN_OF_KEY.get(b.key)! : -1;
   const local = b?.type === "day_of_week" || b?.type === "hour_of_day" ? b.type : null;
-  const canonical = store.canonical();
   const all = !!req.allEvents;
   const from = req.range.from.getTime();
   const to = req.range.to.getTime();
 
-  const segs = [store.main, store.delta];
   const bounds = segs.map((s) => [lowerBound(s.ts, s.n, from), lowerBound(s.ts, s.n, to)] as const);
   const out = new Out(Math.min(1 << 20, bounds.reduce((a, [lo, hi]) => a + hi - lo, 0)));
   let slot = NaN;
