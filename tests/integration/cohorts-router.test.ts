@@ -153,4 +153,21 @@ describe("recompute through the real graphile-worker", () => {
     const second = await waitFor(() => env.db.prisma.jobRun.findFirst({ where: { jobId: again.id, status: { not: "running" } } }), "the second run");
     expect(second.result).toMatchObject({ cohorts: before.length, added: 0, removed: 0, failed: 0 });
   });
+
+  it("cohorts built on a changed cohort follow it through the worker", async () => {
+    const { cohort: base } = await analyst.caller.cohorts.create({ kind: "static", name: "Base list" });
+    await analyst.caller.cohorts.uploadCsv({ id: base.id, csv: "ann@x\n" });
+    const { cohort: dependent } = await analyst.caller.cohorts.create({
+      kind: "dynamic",
+      name: "In base list",
+      definition: { type: "group", op: "and", rules: [{ type: "cohort", cohortId: base.id }] },
+    });
+    expect(dependent.memberCount).toBe(1);
+    await analyst.caller.cohorts.uploadCsv({ id: base.id, csv: "ann@x\nbob@x\n" });
+    const after = await waitFor(async () => {
+      const d = await viewer.caller.cohorts.get({ id: dependent.id });
+      return d.memberCount === 2 ? d : null;
+    }, "the dependent cohort to be recomputed");
+    expect(after.memberCount).toBe(2);
+  });
 });

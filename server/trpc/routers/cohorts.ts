@@ -49,6 +49,14 @@ async function inputErrorsAre400<T>(next: () => Promise<T>): Promise<T> {
 const read = viewerProcedure.use(({ next }) => inputErrorsAre400(next));
 const write = analystProcedure.use(({ next }) => inputErrorsAre400(next));
 
+/** Cohorts whose rules use a changed cohort follow it in the next worker run (queued once per project). */
+async function refreshDependents(pool: import("pg").Pool, projectId: string, id: string) {
+  const cohort = await getCohort(pool, projectId, id);
+  if (cohort && cohort.usedBy.length > 0) {
+    await enqueue(pool, "recompute_cohorts", { projectId }, { jobKey: `recompute_cohorts:project:${projectId}` });
+  }
+}
+
 const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "No such cohort in this project" });
 function found<T>(value: T | null): T {
   if (value === null) throw notFound();
@@ -64,14 +72,22 @@ export const cohortsRouter = router({
     .input(createCohortInput)
     .mutation(({ ctx, input }) => createCohort(ctx.deps.db.pool, ctx.project.id, input, { createdById: ctx.user.id })),
 
-  update: write.input(updateCohortInput).mutation(async ({ ctx, input }) => found(await updateCohort(ctx.deps.db.pool, ctx.project.id, input))),
+  update: write.input(updateCohortInput).mutation(async ({ ctx, input }) => {
+    const updated = found(await updateCohort(ctx.deps.db.pool, ctx.project.id, input));
+    if (updated.computed) await refreshDependents(ctx.deps.db.pool, ctx.project.id, input.id);
+    return updated;
+  }),
 
   delete: write.input(cohortIdInput).mutation(async ({ ctx, input }) => {
     if (!(await deleteCohort(ctx.deps.db.pool, ctx.project.id, input.id))) throw notFound();
     return { id: input.id };
   }),
 
-  uploadCsv: write.input(uploadCsvInput).mutation(async ({ ctx, input }) => found(await uploadCohortCsv(ctx.deps.db.pool, ctx.project.id, input))),
+  uploadCsv: write.input(uploadCsvInput).mutation(async ({ ctx, input }) => {
+    const uploaded = found(await uploadCohortCsv(ctx.deps.db.pool, ctx.project.id, input));
+    await refreshDependents(ctx.deps.db.pool, ctx.project.id, input.id);
+    return uploaded;
+  }),
 
   /** wait: compute now and answer with the count; otherwise queue the worker task (duplicates collapse). */
   recompute: write.input(recomputeInput).mutation(async ({ ctx, input }) => {
@@ -81,7 +97,9 @@ export const cohortsRouter = router({
       const job = await enqueue(pool, "recompute_cohorts", { cohortId: input.id }, { jobKey: `recompute_cohorts:${input.id}` });
       return { queued: true as const, jobId: job.id };
     }
-    return { queued: false as const, ...found(await recomputeCohort(pool, input.id)) };
+    const done = found(await recomputeCohort(pool, input.id));
+    if (done.added + done.removed > 0) await refreshDependents(pool, ctx.project.id, input.id);
+    return { queued: false as const, ...done };
   }),
 
   members: read.input(membersInput).query(async ({ ctx, input }) => {
