@@ -14,7 +14,7 @@ function quantile(sorted: Float64Array, q: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-describe("beta density from distribution functions (DLMF 8.17.20)", () => {
+describe("beta density from distribution functions (DLMF 8.17.20)", { timeout: 30_000 }, () => {
   it("matches the closed form x^(a-1) (1-x)^(b-1) / B(a, b) to 1e-9 relative", () => {
     // beta_pdf(x, a, b) lines of the reference script
     const cases: [number, number, number, number][] = [
@@ -32,7 +32,7 @@ describe("beta density from distribution functions (DLMF 8.17.20)", () => {
   });
 });
 
-describe("beta-binomial: chance to beat control and expected loss", () => {
+describe("beta-binomial: chance to beat control and expected loss", { timeout: 30_000 }, () => {
   // [A alpha, A beta, B alpha, B beta, P(B > A), E[max(A - B, 0)], E[max(B - A, 0)]]: beta A=(..) B=(..) lines of the script
   const exact: [number, number, number, number, number, number, number][] = [
     [101, 901, 121, 881, 0.92318343897355975, 0.00048461392635644373, 0.020444693766675805],
@@ -109,7 +109,7 @@ describe("beta-binomial: chance to beat control and expected loss", () => {
   });
 });
 
-describe("normal model for means", () => {
+describe("normal model for means", { timeout: 30_000 }, () => {
   it("gives Phi(diff / sd) and the closed-form expected loss, matching Monte Carlo", () => {
     const control = { n: 400, mean: 10, variance: 36 };
     const variant = { n: 500, mean: 10.6, variance: 49 };

@@ -10,7 +10,7 @@ const near95 = (c: number) => {
   expect(c).toBeLessThan(0.96);
 };
 
-describe("interval coverage", () => {
+describe("interval coverage", { timeout: 30_000 }, () => {
   it("Wald interval for a difference of proportions (10% vs 12%, 2000 users per arm)", () => {
     const uniform = normalRandom.factory({ seed: 1 }).PRNG;
     let covered = 0;

@@ -9,7 +9,7 @@ function arm(draw: (m: number, s: number) => number, n: number, effect: number, 
   return covariateArm(y, x);
 }
 
-describe("CUPED", () => {
+describe("CUPED", { timeout: 30_000 }, () => {
   it("computes theta = cov(Y, X) / var(X) over all users of both arms", () => {
     const y1 = [1, 2, 3, 4];
     const x1 = [2, 1, 4, 3];

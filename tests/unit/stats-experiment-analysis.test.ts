@@ -8,7 +8,7 @@ const looks = [
   { at: "2026-11-03", arms: { control: { n: 3000, conversions: 300 }, blue: { n: 3000, conversions: 400 }, green: { n: 3000, conversions: 290 } } },
 ];
 
-describe("experiment analysis (the results page's numbers)", () => {
+describe("experiment analysis (the results page's numbers)", { timeout: 30_000 }, () => {
   it("gives each variant the sequential series, fixed-horizon and Bayesian results, adjusted across variants", () => {
     const r = analyzeExperiment({ kind: "proportion", controlKey: "control", plan, looks });
     expect(r.variants.map((v) => v.key)).toEqual(["blue", "green"]);

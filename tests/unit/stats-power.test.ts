@@ -5,7 +5,7 @@ import normalRandom from "@stdlib/random-base-normal";
 import { describe, expect, it } from "vitest";
 import { meansPower, meansSampleSize, minimumSampleSize, proportionsPower, proportionsSampleSize, sampleSize, sampleSizeInputSchema, twoProportionZTest } from "../../server/experiments/stats";
 
-describe("power and sample size", () => {
+describe("power and sample size", { timeout: 30_000 }, () => {
   it("reproduces R's power.prop.test examples", () => {
     expect(proportionsSampleSize(0.5, 0.75, { power: 0.9 })).toBeCloseTo(76.7, 1);
     expect(proportionsPower(50, 0.5, 0.75)).toBeCloseTo(0.7401659, 7);

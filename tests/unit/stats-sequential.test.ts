@@ -48,7 +48,7 @@ function experiment(draw: (arm: 0 | 1) => number) {
   return looks;
 }
 
-describe("mSPRT", () => {
+describe("mSPRT", { timeout: 30_000 }, () => {
   it("solves r = 2 ln(1/alpha) + ln(1 + r) for the mixing ratio", () => {
     const r = optimalMixingRatio(0.05);
     expect(r).toBeCloseTo(2 * Math.log(20) + Math.log1p(r), 12);
@@ -104,6 +104,28 @@ describe("mSPRT", () => {
     report("proportions", sequential, peeking);
     expect(sequential / RUNS).toBeLessThanOrEqual(0.05);
     expect(peeking / RUNS).toBeGreaterThan(0.1);
+  });
+
+  it("A/A on rare conversions (0.5%), 50 looks of 200 users: still <= 5% with plug-in variances", () => {
+    const uniform = normalRandom.factory({ seed: 77 }).PRNG;
+    const p = 0.005;
+    const tau2 = mixingVarianceFor((2 * p * (1 - p)) / (200 * 50));
+    let falsePositives = 0;
+    for (let run = 0; run < RUNS; run++) {
+      let a = 0;
+      let b = 0;
+      const looks = [];
+      for (let l = 1; l <= 50; l++) {
+        for (let i = 0; i < 200; i++) {
+          if (uniform() < p) a++;
+          if (uniform() < p) b++;
+        }
+        looks.push(proportionsLook({ n: l * 200, conversions: a }, { n: l * 200, conversions: b }));
+      }
+      if (sequentialSeries(looks, { mixingVariance: tau2 }).some((s) => s.alwaysValidPValue !== null && s.alwaysValidPValue <= 0.05)) falsePositives++;
+    }
+    console.log(`A/A rare conversions, ${RUNS} runs x 50 looks: sequential ${(falsePositives / RUNS).toFixed(3)}`);
+    expect(falsePositives / RUNS).toBeLessThanOrEqual(0.05);
   });
 
   it("confidence sequence covers a true difference at all 20 looks at once in >= 95% of runs, and narrows", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import normalRandom from "@stdlib/random-base-normal";
 import { sampleRatioMismatch, SRM_THRESHOLD } from "../../server/experiments/stats";
 
-describe("sample ratio mismatch", () => {
+describe("sample ratio mismatch", { timeout: 30_000 }, () => {
   it("matches the chi-square distribution", () => {
     const cases: [number[], number[], number, number][] = [
       [[5000, 5200], [1, 1], 3.9215686274509804, 0.047670380656161448], // srm([5000, 5200], [1, 1])
