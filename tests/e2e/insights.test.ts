@@ -188,6 +188,14 @@ describe("browser: insights explorer", () => {
     const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
     const answer = JSON.parse((await fs.readFile(await jsonDownload.path())).toString());
     expect([answer.kind, answer.result.series[0].total]).toEqual(["trends", 3]);
+
+    // What the browser's tRPC client gets for a bad query: HTTP 400 naming the field.
+    const bad = { kind: "funnels", steps: [{ event: "search" }] };
+    const res = await page.request.get(`${server.web.url}/api/trpc/insights.run?input=${encodeURIComponent(JSON.stringify({ json: bad }))}`);
+    expect(res.status()).toBe(400);
+    const body = await res.json();
+    expect(body.error.json.message).toMatch(/^steps: /);
+    expect(body.error.json.data.fieldErrors).toHaveProperty("steps");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar } from "@visx/shape";
 import type { FunnelsResult } from "../../../server/query/schema/funnels";
+import { BarChart } from "./BarChart";
 import { CHART_WIDTH, ChartSvg, colorAt, formatNumber, formatPercent, formatSeconds, Legend, MARGIN } from "./chart-kit";
 
 const HEIGHT = 320;
@@ -59,6 +60,7 @@ export function FunnelChart({ result }: { result: FunnelsResult }) {
       </ChartSvg>
       <Legend items={groups.map((g, i) => ({ label: name(g.breakdownValue), color: colorAt(i) }))} />
       <FunnelSteps result={result} />
+      <TimeToConvert result={result} />
     </div>
   );
 }
@@ -87,5 +89,22 @@ function FunnelSteps({ result }: { result: FunnelsResult }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Seconds from the first to the last step of those who completed the funnel, as a histogram. */
+function TimeToConvert({ result }: { result: FunnelsResult }) {
+  const { bins, medianSeconds } = result.timeToConvert;
+  if (bins.length === 0) return null;
+  return (
+    <div className="time-to-convert">
+      <p className="stat-label">Time to convert · median {formatSeconds(medianSeconds)}</p>
+      <BarChart
+        label="Time to convert"
+        height={200}
+        categories={bins.map((b) => formatSeconds(b.fromSeconds))}
+        layers={[{ label: "Persons", values: bins.map((b) => b.persons) }]}
+      />
+    </div>
   );
 }
