@@ -151,7 +151,7 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             ctx,
             sql`select ${bucketKey} as k, sum(r.persons) as n from ${eventDays(ALL_EVENTS_ROW)} r where ${inPeriod} group by 1`,
           );
-          const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
+          const total = await rows<{ n: string }>(ctx, sql`select count(*) as n from (select distinct r.person_id from ${source} r where ${inPeriod}) d`);
           perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
         } else {
           // Each day of each bucket's window, as (day, bucket) pairs: an equi-join, not a range join.
@@ -171,7 +171,7 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
                   join ${source} r on r.day = m.day
                  group by 1`,
           );
-          const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
+          const total = await rows<{ n: string }>(ctx, sql`select count(*) as n from (select distinct r.person_id from ${source} r where ${inPeriod}) d`);
           perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
         }
       }

@@ -98,6 +98,7 @@ export async function refreshRollups(pool: pg.Pool, projectId: string, opts: Ref
       [projectId, SCAN_ROLLUP, SCAN_DAY, tz, scanLine],
     );
   }
+  await summarizeNewInserts(pool);
   return {
     daysRecomputed: doing.length,
     days: doing,
@@ -106,6 +107,24 @@ export async function refreshRollups(pool: pg.Pool, projectId: string, opts: Ref
     timezone: tz,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * Summarizes the BRIN ranges of `inserted_at` filled since the last summary, in every events
+ * partition. Unsummarized ranges are read by every `inserted_at > x` scan (the stale-day check,
+ * the data watermark): after a bulk load that is the whole table until autovacuum comes by.
+ * Best effort: a concurrent VACUUM holding the lock just means the next run does it.
+ */
+export async function summarizeNewInserts(pool: pg.Pool): Promise<number> {
+  try {
+    const { rows } = await pool.query<{ n: string | null }>(
+      `select sum(brin_summarize_new_values(h.inhrelid))::text as n
+         from pg_inherits h where h.inhparent = to_regclass('events_inserted_at_idx')`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /**
