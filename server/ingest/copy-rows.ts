@@ -172,14 +172,21 @@ class BinaryRows {
   }
 }
 
+/** The end of a binary COPY stream. */
+export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+export { BINARY_HEADER };
+
 /**
  * The COPY data (binary format: `copy events (...) from stdin with (format binary)`) for `rows`
- * with their resolved persons, in EVENT_COLUMNS order, header and trailer included.
+ * with their resolved persons, in EVENT_COLUMNS order; with the stream's header and trailer
+ * unless `framed` is false (for a stream made of several calls' output).
  */
-export function copyBinary(rows: IngestRow[], personIds: string[]): Buffer {
+export function copyBinary(rows: IngestRow[], personIds: string[], framed = true): Buffer {
   const w = new BinaryRows(rows.length * 900 + BINARY_HEADER.length + 2);
-  w.room(BINARY_HEADER.length);
-  w.off += BINARY_HEADER.copy(w.buf, w.off);
+  if (framed) {
+    w.room(BINARY_HEADER.length);
+    w.off += BINARY_HEADER.copy(w.buf, w.off);
+  }
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const f = r.fields;
@@ -212,6 +219,6 @@ export function copyBinary(rows: IngestRow[], personIds: string[]): Buffer {
     w.text(f.ip);
     w.jsonb(r.propertiesJson ?? JSON.stringify(r.properties));
   }
-  w.int16(-1);
+  if (framed) w.int16(-1);
   return w.buf.subarray(0, w.off);
 }

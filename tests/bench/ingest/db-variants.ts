@@ -83,10 +83,14 @@ export class BenchDb {
   }
 }
 
-/** (b) One COPY of the already rendered rows, one stream, one transaction, from this process. */
-export async function copyCeiling(db: BenchDb, chunks: Buffer[]): Promise<number> {
+/**
+ * (b) One COPY of the already rendered rows, one stream, one transaction, from this process; in
+ * text format, or in binary (`chunks` then include the stream's header and trailer).
+ */
+export async function copyCeiling(db: BenchDb, chunks: Buffer[], format: "text" | "binary" = "text"): Promise<number> {
   const start = performance.now();
-  await pipeline(Readable.from(chunks), db.client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin`)));
+  const options = format === "binary" ? " with (format binary)" : "";
+  await pipeline(Readable.from(chunks), db.client.query(copyFrom(`copy events (${EVENT_COLUMNS.join(", ")}) from stdin${options}`)));
   return (performance.now() - start) / 1000;
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { copyText, EVENT_COLUMNS } from "../../../server/ingest/copy-rows";
+import { BINARY_HEADER, BINARY_TRAILER, copyBinary, copyText, EVENT_COLUMNS } from "../../../server/ingest/copy-rows";
 import { newPersonId } from "../../../server/ingest/identity";
 import type { IngestRow } from "../../../server/ingest/ingest-row";
 import { fmt, table } from "../support/table";
@@ -104,6 +104,7 @@ async function main() {
   say("generating events...");
   const g0 = performance.now();
   const copyChunks: Buffer[] = [];
+  const binaryChunks: Buffer[] = [BINARY_HEADER];
   const insertRows: unknown[][] = [];
   const persons = new Map<string, string>();
   let pending: IngestRow[] = [];
@@ -114,7 +115,9 @@ async function main() {
   };
   const flush = () => {
     if (!pending.length) return;
-    copyChunks.push(Buffer.from(copyText(pending, pending.map((r) => personOf(r.distinctId)))));
+    const personIds = pending.map((r) => personOf(r.distinctId));
+    copyChunks.push(Buffer.from(copyText(pending, personIds)));
+    binaryChunks.push(copyBinary(pending, personIds, false));
     pending = [];
   };
   let seen = 0;
@@ -128,6 +131,7 @@ async function main() {
     },
   );
   flush();
+  binaryChunks.push(BINARY_TRAILER);
   const copyBytes = copyChunks.reduce((s, c) => s + c.length, 0);
   say(
     `  ${fmt.int(N)} events from ${fmt.int(persons.size)} distinct ids in ${generated.bodies.length} requests, ` +
@@ -179,6 +183,14 @@ async function main() {
   const afterCopy = await db.contents();
   check("COPY stored the same rows as HTTP", afterCopy.rows === N && afterCopy.fingerprint === afterHttp.fingerprint,
     `${fmt.int(afterCopy.rows)} rows; column fingerprint ${afterCopy.fingerprint === afterHttp.fingerprint ? "equal" : `differs (${afterCopy.fingerprint} vs ${afterHttp.fingerprint})`}`);
+
+  // (b2) The same in binary COPY format, the server's own: for information, beside the ceiling.
+  say("(b2) COPY binary: TRUNCATE events, then one binary COPY of the pre-rendered rows from this process...");
+  const b2 = await measure("(b2) COPY binary, one stream, pre-rendered", N, () => copyCeiling(db, binaryChunks, "binary"));
+  b2.phase.seconds = b2.result;
+  const afterBinary = await db.contents();
+  check("binary COPY stored the same rows as HTTP", afterBinary.rows === N && afterBinary.fingerprint === afterHttp.fingerprint,
+    `${fmt.int(afterBinary.rows)} rows; column fingerprint ${afterBinary.fingerprint === afterHttp.fingerprint ? "equal" : `differs (${afterBinary.fingerprint} vs ${afterHttp.fingerprint})`}`);
 
   // (c) One INSERT per event, as the source plans had it.
   say(`(c) one INSERT per event: TRUNCATE events, then ${fmt.int(INSERT_N)} single-row INSERTs on one connection...`);
@@ -241,6 +253,11 @@ function report(r: {
       r.phases.map((p) => [p.label, fmt.int(p.events), fmt.fixed(p.seconds), fmt.int(p.events / p.seconds), `${fmt.fixed(p.events / p.seconds / ceiling)}x`, fmt.int(p.walBytes / p.events)]),
     ),
   );
+  const binary = r.phases.find((p) => p.label.startsWith("(b2)"));
+  const httpPhase = r.phases.find((p) => p.label.startsWith("(a)"))!;
+  if (binary) {
+    say(`(a) vs (b2), the binary COPY the server itself sends: ${fmt.fixed(httpPhase.events / httpPhase.seconds / (binary.events / binary.seconds))}x`);
+  }
   const h = r.http;
   say("");
   say(`(a) HTTP: ${fmt.int(h.requests)} requests, latency p50 ${fmt.fixed(h.latencyMs.p50, 1)} ms, p99 ${fmt.fixed(h.latencyMs.p99, 1)} ms, max ${fmt.fixed(h.latencyMs.max, 1)} ms; ` +
