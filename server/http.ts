@@ -11,6 +11,7 @@ import { clearSessionCookie, sessionCookie } from "./auth/cookies";
 import { checkHealth } from "./monitoring/health";
 import { captureError } from "./monitoring/sentry";
 import { captureRoutes } from "./ingest/routes";
+import { flagRoutes } from "./flags/routes";
 import type { CaptureService } from "./ingest/service";
 import "./remix-context";
 import { createContext } from "./trpc/context";
@@ -34,6 +35,7 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
   });
 
   app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
+  app.use(flagRoutes(deps, opts.capture.keys));
 
   app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(repoRoot, "public"), { maxAge: "1h" }));

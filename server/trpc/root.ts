@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { cohortsRouter } from "./routers/cohorts";
+import { flagsRouter } from "./routers/flags";
 import { insightsRouter } from "./routers/insights";
 import { jobsRouter } from "./routers/jobs";
 import { privacyRouter } from "./routers/privacy";
@@ -23,6 +24,7 @@ export const appRouter = router({
   projectSettings: projectSettingsRouter,
   cohorts: cohortsRouter,
   insights: insightsRouter,
+  flags: flagsRouter,
 });
 
 export type AppRouter = typeof appRouter;
