@@ -9,4 +9,5 @@ export const crontab = [
   // Every minute; one queue runs them one at a time, and the job key collapses a backlog into one job.
   "* * * * * refresh_rollups ?jobKey=refresh_rollups&jobKeyMode=preserve_run_at&queue=rollups&max=3",
   "*/15 * * * * recompute_cohorts ?max=1",
+  "* * * * * apply_flag_changes ?jobKey=apply_flag_changes&jobKeyMode=preserve_run_at&max=1",
 ].join("\n");

@@ -33,6 +33,11 @@ export const taskCatalog = {
     payload: z.object({ projectId: z.uuid().optional(), ...cronStamp }).strict(),
     manual: true,
   },
+  apply_flag_changes: {
+    description: "Apply scheduled feature flag changes that are due, and recount flag exposures for yesterday and today",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

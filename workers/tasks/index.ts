@@ -1,5 +1,6 @@
 import type { TaskName } from "../../server/jobs/catalog";
 import type { TaskHandler } from "../define-task";
+import { applyFlagChangesTask } from "./apply-flag-changes";
 import { applyRetentionTask } from "./apply-retention";
 import { maintainEventPartitionsTask } from "./maintain-event-partitions";
 import { purgeExpiredSessionsTask } from "./purge-expired-sessions";
@@ -13,4 +14,5 @@ export const taskHandlers: { [N in TaskName]: TaskHandler<N> } = {
   apply_retention: applyRetentionTask,
   refresh_rollups: refreshRollupsTask,
   recompute_cohorts: recomputeCohortsTask,
+  apply_flag_changes: applyFlagChangesTask,
 };
