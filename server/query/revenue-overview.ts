@@ -38,12 +38,22 @@ function overviewPoint(r: Record<string, unknown> | undefined): OverviewPoint {
 export async function revenueOverview(ctx: QueryContext, q: RevenueQuery): Promise<RevenueOverviewResult> {
   const range = resolveRange(q.dateRange, ctx.timezone, ctx.now);
   const period = currentPeriod(range, q.interval, ctx.timezone);
+  // Two hash aggregations instead of count(distinct): per (bucket, person) and per person (the
+  // range total), then per bucket. Distinct counts over raw events sort everything in PostgreSQL.
   const rows = await rowsOf(
     ctx,
-    sql`select k, grouping(k) as is_total, ${figuresSql(sql`e.person`)}, count(distinct e.person) as active
-      from (select ${bucketKeySql(q.interval, ctx.timezone)} as k, ${PERSON_ID} as person, e.*
-              from ${revenueFrom(ctx, q)} where ${revenueWhere(ctx, q, range)}) e
-      group by grouping sets ((k), ())`,
+    sql`with pk as (
+        select k, grouping(k) as is_total, bool_or(${IS_REVENUE}) as paying,
+               coalesce(sum(${REVENUE}) filter (where ${IS_REVENUE}), 0) as revenue,
+               coalesce(sum(${COMMISSION}) filter (where ${IS_REVENUE}), 0) as commission,
+               count(*) filter (where ${IS_BOOKING}) as bookings,
+               coalesce(sum(${REVENUE}) filter (where ${IS_BOOKING}), 0) as booking_revenue
+          from (select ${bucketKeySql(q.interval, ctx.timezone)} as k, ${PERSON_ID} as person, e.event, e.revenue, e.properties
+                  from ${revenueFrom(ctx, q)} where ${revenueWhere(ctx, q, range)}) e
+         group by grouping sets ((k, person), (person)))
+      select k, is_total, sum(revenue) as revenue, sum(commission) as commission, sum(bookings) as bookings,
+             sum(booking_revenue) as booking_revenue, count(*) filter (where paying) as paying, count(*) as active
+        from pk group by k, is_total`,
   );
   const byKey = new Map(rows.filter((r) => num(r.is_total) === 0).map((r) => [r.k as string, r]));
   return {
@@ -66,14 +76,14 @@ export async function revenueByDimension(ctx: QueryContext, q: RevenueQuery): Pr
   const value = dimensionValue(q.dimension);
   const rows = await rowsOf(
     ctx,
-    sql`with ev as (
-        select ${value} as v, ${bucketKeySql(q.interval, ctx.timezone)} as k, e.*, ${PERSON_ID} as person
+    sql`with ev as materialized (
+        select ${value} as v, ${bucketKeySql(q.interval, ctx.timezone)} as k, ${PERSON_ID} as person, e.event, e.revenue, e.properties
           from ${revenueFrom(ctx, q)} where ${revenueWhere(ctx, q, range, IS_REVENUE)}),
-      top as (
-        select v from ev group by v order by sum(coalesce(revenue, 0)) desc, count(*) desc, v nulls last limit ${q.limit}),
+      top as materialized (
+        select v, true as hit from ev group by v order by sum(coalesce(revenue, 0)) desc, count(*) desc, v nulls last limit ${q.limit}),
       ranked as (
-        select ev.*, t.in_top, case when t.in_top then ev.v end as gv
-          from ev cross join lateral (select exists (select 1 from top where top.v is not distinct from ev.v) as in_top) t)
+        select ev.*, coalesce(t.hit, false) as in_top, case when t.hit then ev.v end as gv
+          from ev left join top t on t.v is not distinct from ev.v)
       select gv as v, not in_top as is_other, k, grouping(k) as all_buckets, grouping(in_top) as is_total, ${figuresSql(sql`e.person`)}
         from ranked e
        group by grouping sets ((in_top, gv, k), (in_top, gv), ())`,

@@ -78,18 +78,19 @@ export async function deviceOrBrowserShare(ctx: QueryContext, q: RevenueQuery): 
   const range = resolveRange(q.dateRange, ctx.timezone, ctx.now);
   const rows = await rowsOf(
     ctx,
-    sql`with ev as (
-        select ${dimensionValue(dimension)} as v, ${PERSON_ID} as person, e.event, e.revenue
-          from ${revenueFrom(ctx, q)} where ${revenueWhere(ctx, q, range)}),
-      top as (
-        select v from ev group by v order by count(distinct person) desc, count(*) filter (where event = ${"booking_completed"}::text) desc, v nulls last
-         limit ${q.limit}),
+    // Per (value, person) first (a hash aggregation), so only the "other" and total rows need distinct counts.
+    sql`with vp as materialized (
+        select v, person, count(*) filter (where ${IS_BOOKING}) as bookings, coalesce(sum(${REVENUE}) filter (where ${IS_REVENUE}), 0) as revenue
+          from (select ${dimensionValue(dimension)} as v, ${PERSON_ID} as person, e.event, e.revenue
+                  from ${revenueFrom(ctx, q)} where ${revenueWhere(ctx, q, range)}) e
+         group by v, person),
+      top as materialized (
+        select v, true as hit from vp group by v order by count(*) desc, sum(bookings) desc, v nulls last limit ${q.limit}),
       ranked as (
-        select ev.*, t.in_top, case when t.in_top then ev.v end as gv
-          from ev cross join lateral (select exists (select 1 from top where top.v is not distinct from ev.v) as in_top) t)
+        select vp.*, coalesce(t.hit, false) as in_top, case when t.hit then vp.v end as gv
+          from vp left join top t on t.v is not distinct from vp.v)
       select gv as v, not in_top as is_other, grouping(in_top) as is_total,
-             count(distinct person) as persons, count(*) filter (where event = ${"booking_completed"}::text) as bookings,
-             coalesce(sum(revenue) filter (where event = ${"booking_completed"}::text or revenue is not null), 0) as revenue
+             count(distinct person) as persons, coalesce(sum(bookings), 0) as bookings, coalesce(sum(revenue), 0) as revenue
         from ranked group by grouping sets ((in_top, gv), ())`,
   );
   const total = rows.find((r) => num(r.is_total) === 1);
