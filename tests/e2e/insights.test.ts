@@ -24,12 +24,16 @@ const journeys: [string, string[]][] = [
   ["eve", ["$pageview"]],
 ];
 
+const personIds = new Map<string, string>();
+let cohortId: string;
+
 async function insertEvents() {
   const { pool, prisma } = server.env.db;
   const project = await prisma.project.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   const base = Date.now() - 24 * 3600_000;
   for (const [p, [name, steps]] of journeys.entries()) {
     const personId = randomUUID();
+    personIds.set(name, personId);
     await pool.query(`insert into persons (id, project_id) values ($1, $2)`, [personId, project.id]);
     await pool.query(`insert into person_distinct_ids (project_id, distinct_id, person_id) values ($1, $2, $3)`, [project.id, name, personId]);
     for (const [i, event] of steps.entries()) {
@@ -47,10 +51,25 @@ async function insertEvents() {
   }
 }
 
+/** A static cohort "Bookers" holding ann and bob. */
+async function insertCohort() {
+  const { pool, prisma } = server.env.db;
+  const project = await prisma.project.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+  cohortId = randomUUID();
+  await pool.query(
+    `insert into cohorts (id, project_id, name, kind, member_count, updated_at) values ($1, $2, 'Bookers', 'static', 2, now())`,
+    [cohortId, project.id],
+  );
+  for (const who of ["ann", "bob"]) {
+    await pool.query(`insert into cohort_members (cohort_id, project_id, person_id) values ($1, $2, $3)`, [cohortId, project.id, personIds.get(who)]);
+  }
+}
+
 beforeAll(async () => {
   await fs.mkdir(artifacts, { recursive: true });
   [server, chrome] = await Promise.all([startTestWebServer(), launchChromium()]);
   await insertEvents();
+  await insertCohort();
 });
 afterAll(async () => {
   await chrome?.close();
@@ -197,6 +216,23 @@ describe("browser: insights explorer", () => {
     expect(body.error.json.message).toMatch(/^steps: /);
     expect(body.error.json.data.fieldErrors).toHaveProperty("steps");
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("filters by cohort membership chosen from the project's cohorts", async () => {
+    const page = await chrome.browser.newPage();
+    await logIn(page);
+    await page.getByLabel("Series A event").selectOption("search");
+    await page.getByRole("button", { name: "+ Filter", exact: true }).click();
+    const filter = page.getByRole("group", { name: "Filters 1" });
+    await filter.getByRole("combobox", { name: "Of" }).selectOption("cohort");
+    await filter.locator("select").nth(2).selectOption({ label: "Bookers" });
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL((u) => u.searchParams.has("q"));
+    expect(JSON.parse(new URL(page.url()).searchParams.get("q")!).filters).toEqual([{ type: "cohort", cohortId, negate: false }]);
+    await page.locator("table.result-table").waitFor();
+    // ann and bob searched once each.
+    expect(await page.locator("table.result-table tbody tr td").nth(4).textContent()).toBe("2");
     await page.close();
   });
 

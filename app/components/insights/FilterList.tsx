@@ -1,7 +1,7 @@
 import { useId } from "react";
-import type { Filter, FilterGroup, PropertyFilter } from "../../../server/query/schema/common";
+import type { CohortFilter, Filter, FilterGroup, PropertyFilter } from "../../../server/query/schema/common";
 import { Select } from "./controls";
-import { usePropertyKeys, usePropertyValues } from "./use-definitions";
+import { useCohorts, usePropertyKeys, usePropertyValues } from "./use-definitions";
 
 type Operator = PropertyFilter["operator"];
 const OPERATORS: readonly (readonly [Operator, string])[] = [
@@ -40,7 +40,7 @@ function valueText(f: PropertyFilter): string {
   return Array.isArray(f.value) ? f.value.join(", ") : String(f.value);
 }
 
-function FilterRow({ filter, event, onChange, onRemove, n }: { filter: PropertyFilter; event?: string; onChange(f: PropertyFilter): void; onRemove(): void; n: string }) {
+function FilterRow({ filter, event, onChange, onRemove, n, toCohort }: { filter: PropertyFilter; event?: string; onChange(f: PropertyFilter): void; onRemove(): void; n: string; toCohort(): void }) {
   const keys = usePropertyKeys(filter.type, event);
   const values = usePropertyValues(filter.type, filter.key, event);
   const numeric = keys.find((k) => k.key === filter.key)?.types.includes("number") ?? false;
@@ -49,7 +49,12 @@ function FilterRow({ filter, event, onChange, onRemove, n }: { filter: PropertyF
   const text = valueText(filter);
   return (
     <div className="filter-row cluster" role="group" aria-label={`Filter ${n}`}>
-      <Select label="Of" value={filter.type} options={[["event", "Event"], ["person", "Person"]]} onChange={(type) => onChange({ ...filter, type })} />
+      <Select
+        label="Of"
+        value={filter.type}
+        options={[["event", "Event"], ["person", "Person"], ["cohort", "Cohort"]] as const}
+        onChange={(type) => (type === "cohort" ? toCohort() : onChange({ ...filter, type }))}
+      />
       <label className="field">
         <span>Property</span>
         <input list={keyList} value={filter.key} onChange={(e) => onChange({ ...filter, key: e.target.value })} required />
@@ -70,28 +75,49 @@ function FilterRow({ filter, event, onChange, onRemove, n }: { filter: PropertyF
   );
 }
 
-/** Property filters (ANDed). Cohort filters and OR groups are kept as they are and edited as JSON. */
+function CohortRow({ filter, onChange, onRemove, n, toProperty }: { filter: CohortFilter; onChange(f: CohortFilter): void; onRemove(): void; n: string; toProperty(): void }) {
+  const cohorts = useCohorts();
+  const options = cohorts.some((c) => c.id === filter.cohortId) ? cohorts : [{ id: filter.cohortId, name: filter.cohortId ? "(unknown cohort)" : "Choose a cohort" }, ...cohorts];
+  return (
+    <div className="filter-row cluster" role="group" aria-label={`Filter ${n}`}>
+      <Select label="Of" value="cohort" options={[["event", "Event"], ["person", "Person"], ["cohort", "Cohort"]]} onChange={(t) => t !== "cohort" && toProperty()} />
+      <Select label="Membership" value={filter.negate ? "out" : "in"} options={[["in", "is in"], ["out", "is not in"]]} onChange={(v) => onChange({ ...filter, negate: v === "out" })} />
+      <Select label="Cohort" value={filter.cohortId} options={options.map((c) => [c.id, c.name] as const)} onChange={(cohortId) => onChange({ ...filter, cohortId })} />
+      <button type="button" className="btn btn-sm btn-ghost" onClick={onRemove} aria-label={`Remove filter ${n}`}>
+        Remove
+      </button>
+    </div>
+  );
+}
+
+/** Property and cohort filters (ANDed). OR groups are kept as they are and edited as JSON. */
 export function FilterList({ filters, event, onChange, label = "Filters" }: { filters: (Filter | FilterGroup)[]; event?: string; onChange(f: (Filter | FilterGroup)[]): void; label?: string }) {
-  const advanced = filters.filter((f) => "op" in f || f.type === "cohort").length;
+  const groups = filters.filter((f) => "op" in f).length;
+  const blank: PropertyFilter = { type: "event", key: "", operator: "equals", value: "" };
+  const replace = (i: number, nf: Filter) => onChange(filters.map((x, j) => (j === i ? nf : x)));
+  const remove = (i: number) => onChange(filters.filter((_, j) => j !== i));
   return (
     <div className="filter-list stack">
       {filters.map((f, i) =>
-        "op" in f || f.type === "cohort" ? null : (
+        "op" in f ? null : f.type === "cohort" ? (
+          <CohortRow key={i} n={`${label} ${i + 1}`} filter={f} onChange={(nf) => replace(i, nf)} onRemove={() => remove(i)} toProperty={() => replace(i, blank)} />
+        ) : (
           <FilterRow
             key={i}
             n={`${label} ${i + 1}`}
             filter={f}
             event={event}
-            onChange={(nf) => onChange(filters.map((x, j) => (j === i ? nf : x)))}
-            onRemove={() => onChange(filters.filter((_, j) => j !== i))}
+            onChange={(nf) => replace(i, nf)}
+            onRemove={() => remove(i)}
+            toCohort={() => replace(i, { type: "cohort", cohortId: "", negate: false })}
           />
         ),
       )}
       <div className="cluster">
-        <button type="button" className="btn btn-sm btn-secondary" onClick={() => onChange([...filters, { type: "event", key: "", operator: "equals", value: "" }])}>
+        <button type="button" className="btn btn-sm btn-secondary" onClick={() => onChange([...filters, blank])}>
           + {label === "Filters" ? "Filter" : label}
         </button>
-        {advanced ? <span className="muted">{advanced} cohort or grouped filter(s): edit them in the query JSON.</span> : null}
+        {groups ? <span className="muted">{groups} OR group(s): edit them in the query JSON.</span> : null}
       </div>
     </div>
   );

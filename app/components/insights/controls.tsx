@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from "react";
 import type { Breakdown, DateRange } from "../../../server/query/schema/common";
 import type { ConversionWindow } from "../../../server/query/schema/funnels";
-import { usePropertyKeys } from "./use-definitions";
+import { useCohorts, usePropertyKeys } from "./use-definitions";
 
 export const ALL_EVENTS = "$all";
 
@@ -97,12 +97,34 @@ export function DateRangeField({ value, onChange }: { value: DateRange; onChange
   );
 }
 
-type BreakdownChoice = "none" | "event" | "person" | "day_of_week" | "hour_of_day";
-const BREAKDOWNS = [["none", "No breakdown"], ["event", "Event property"], ["person", "Person property"], ["day_of_week", "Day of week"], ["hour_of_day", "Hour of day"]] as const;
+type BreakdownChoice = "none" | "event" | "person" | "cohort" | "day_of_week" | "hour_of_day";
+const BREAKDOWNS = [
+  ["none", "No breakdown"], ["event", "Event property"], ["person", "Person property"], ["cohort", "Cohorts"], ["day_of_week", "Day of week"], ["hour_of_day", "Hour of day"],
+] as const;
+
+function CohortChoice({ ids, onChange }: { ids: string[]; onChange(ids: string[]): void }) {
+  const cohorts = useCohorts();
+  if (cohorts.length === 0) return <span className="muted">No cohorts in this project yet.</span>;
+  return (
+    <fieldset className="cluster cohort-choice">
+      <legend className="sr-only">Cohorts to break down by</legend>
+      {cohorts.map((c) => (
+        <label key={c.id} className="field field-check">
+          <input
+            type="checkbox"
+            checked={ids.includes(c.id)}
+            onChange={(e) => onChange(e.target.checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))}
+          />
+          <span>{c.name}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
 
 /** Breakdown by an event or person property (top N + other), or by day of week / hour. */
 export function BreakdownField({ value, event, onChange }: { value: Breakdown | undefined; event?: string; onChange(v: Breakdown | undefined): void }) {
-  const choice: BreakdownChoice = !value ? "none" : value.type === "cohort" ? "none" : value.type;
+  const choice: BreakdownChoice = value?.type ?? "none";
   const keyed = value && (value.type === "event" || value.type === "person") ? value : null;
   const keys = usePropertyKeys(keyed?.type ?? "event", event);
   const listId = useId();
@@ -112,8 +134,16 @@ export function BreakdownField({ value, event, onChange }: { value: Breakdown | 
         label="Breakdown"
         value={choice}
         options={BREAKDOWNS}
-        onChange={(c) => onChange(c === "none" ? undefined : c === "event" || c === "person" ? { type: c, key: keyed?.key ?? "", limit: keyed?.limit ?? 10 } : { type: c })}
+        onChange={(c) =>
+          onChange(
+            c === "none" ? undefined
+            : c === "event" || c === "person" ? { type: c, key: keyed?.key ?? "", limit: keyed?.limit ?? 10 }
+            : c === "cohort" ? { type: c, cohortIds: value?.type === "cohort" ? value.cohortIds : [] }
+            : { type: c },
+          )
+        }
       />
+      {value?.type === "cohort" ? <CohortChoice ids={value.cohortIds} onChange={(cohortIds) => onChange({ type: "cohort", cohortIds })} /> : null}
       {keyed ? (
         <>
           <label className="field">

@@ -47,3 +47,19 @@ export function usePropertyValues(type: "event" | "person", key: string, event?:
   }, [type, key, event]);
   return values;
 }
+
+let cohortCache: Promise<{ id: string; name: string }[]> | null = null;
+
+/** The project's saved cohorts, for cohort filters and breakdowns; [] until loaded. */
+export function useCohorts(): { id: string; name: string }[] {
+  const [cohorts, setCohorts] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    cohortCache ??= trpc.cohorts.list.query().then((list) => list.map((c) => ({ id: c.id, name: c.name })), () => []);
+    let live = true;
+    cohortCache.then((c) => live && setCohorts(c));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return cohorts;
+}
