@@ -1,5 +1,7 @@
 export { Foresight } from "./foresight.js";
 export { flagBucket, inRollout, pickVariant } from "./flag-hash.js";
+export { ForesightFlags, type ExposureSink, type FlagCallOptions, type FlagsFetch, type FlagsOptions } from "./flags.js";
+export { evaluateFlag, type FlagDef, type FlagEvaluation, type FlagValue } from "./flags-evaluate.js";
 export {
   type AliasMessage,
   type CaptureEvent,
