@@ -7,6 +7,8 @@ export type RollupName = (typeof ROLLUPS)[number];
 /** `rollup_day_states` row (rollup = SCAN_ROLLUP, day = SCAN_DAY) holding the project's scan line. */
 export const SCAN_ROLLUP = "$scan";
 export const SCAN_DAY = "1970-01-01";
+/** `rollup_day_states` row (rollup = FIRST_ROLLUP) whose day is the project's first day with events. */
+export const FIRST_ROLLUP = "$first";
 
 /** The event name under which `rollup_event_days` keeps the totals over every event. */
 export const ALL_EVENTS_ROW = "$all";

@@ -3,7 +3,7 @@ import { zonedParts } from "../query/date-range";
 import { render, sql } from "../query/sql";
 import { eventDaysSelect, newestInsertSelect, personDaysSelect } from "./compute-sql";
 import { addDays, dataDayRange, daysBetween } from "./data-range";
-import { ROLLUPS, SCAN_DAY, SCAN_ROLLUP, SLACK_MS } from "./dims";
+import { FIRST_ROLLUP, ROLLUPS, SCAN_DAY, SCAN_ROLLUP, SLACK_MS } from "./dims";
 import { findStaleDays, type StaleReason } from "./stale-days";
 
 /** One job run recomputes at most this many days; the rest wait for the next run. */
@@ -97,6 +97,22 @@ export async function refreshRollups(pool: pg.Pool, projectId: string, opts: Ref
        on conflict (project_id, rollup, day) do update set timezone = excluded.timezone, watermark = excluded.watermark, computed_at = excluded.computed_at`,
       [projectId, SCAN_ROLLUP, SCAN_DAY, tz, scanLine],
     );
+    // The first day with events: days before it are known to be empty (queries need no state for them).
+    const client = await pool.connect();
+    try {
+      await client.query("begin");
+      await client.query(`delete from rollup_day_states where project_id = $1 and rollup = $2`, [projectId, FIRST_ROLLUP]);
+      await client.query(
+        `insert into rollup_day_states (project_id, rollup, day, timezone, watermark, computed_at) values ($1, $2, $3::date, $4, $5, now())`,
+        [projectId, FIRST_ROLLUP, range?.first ?? project.today, tz, scanLine],
+      );
+      await client.query("commit");
+    } catch (err) {
+      await client.query("rollback").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
   await summarizeNewInserts(pool);
   return {

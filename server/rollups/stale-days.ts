@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { ROLLUPS, SCAN_DAY, SCAN_ROLLUP, SLACK_MS } from "./dims";
+import { FIRST_ROLLUP, ROLLUPS, SCAN_DAY, SCAN_ROLLUP, SLACK_MS } from "./dims";
 
 /** A day both rollups have computed (the older watermark of the two when they differ). */
 export interface DayState {
@@ -43,6 +43,15 @@ export async function loadDayStates(db: Queryable, projectId: string, fromDay?: 
   return out;
 }
 
+/** The first day with events recorded by the last complete refresh, if it used `timezone`. */
+export async function loadFirstDay(db: Queryable, projectId: string, timezone: string): Promise<string | null> {
+  const { rows } = await db.query<{ day: string }>(
+    `select day::text as day from rollup_day_states where project_id = $1 and rollup = $2 and timezone = $3 order by day limit 1`,
+    [projectId, FIRST_ROLLUP, timezone],
+  );
+  return rows[0]?.day ?? null;
+}
+
 export async function loadScanLine(db: Queryable, projectId: string): Promise<Date | null> {
   const { rows } = await db.query<{ watermark: Date }>(
     `select watermark from rollup_day_states where project_id = $1 and rollup = $2 and day = $3::date`,
@@ -76,13 +85,17 @@ export async function findStaleDays(
   const wanted = new Set(days);
   const inScope = (day: string) => wanted.has(day) || (opts.anyDay === true && (!fromDay || day >= fromDay) && (!toDay || day <= toDay));
 
+  let scanLine = await loadScanLine(db, projectId);
+  // Days before the first day with events (as of the last complete refresh, in this timezone)
+  // hold nothing; an event arriving for one since shows up in the scan below.
+  const first = scanLine ? await loadFirstDay(db, projectId, timezone) : null;
   for (const day of sorted) {
     const s = states.get(day);
-    if (!s) stale.set(day, "missing");
-    else if (s.timezone !== timezone) stale.set(day, "timezone");
+    if (!s) {
+      if (!(first && day < first)) stale.set(day, "missing");
+    } else if (s.timezone !== timezone) stale.set(day, "timezone");
   }
 
-  let scanLine = await loadScanLine(db, projectId);
   // Never scanned (only backfilled ranges): start from the oldest watermark a day has.
   const floor =
     scanLine ?? (states.size ? new Date(Math.min(...[...states.values()].map((s) => s.watermark.getTime()))) : null);

@@ -4,6 +4,8 @@ import pg from "pg";
 import { createTestEnv, type TestEnv } from "../support/db";
 import { waitFor } from "../support/wait";
 import { refreshRollups, rollupFreshness } from "../../server/rollups";
+import { trendsQuery } from "../../server/query/schema/trends";
+import { runTrends } from "../../server/query/trends";
 
 /**
  * Rollups in Europe/Paris (UTC+1 in November). Days are project-timezone days: an event at
@@ -189,5 +191,24 @@ describe("rollup refresh", () => {
     const incremental = await snapshot();
     await fullRebuild();
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it("answers active users near the first day of data from rollups: days before it are known to be empty", async () => {
+    await refreshRollups(pool, project);
+    const ctx = { pool, projectId: project, timezone: "UTC", now: new Date(), testAccountFilters: [] };
+    const q = trendsQuery.parse({
+      kind: "trends",
+      dateRange: { from: "2026-11-02", to: "2026-11-05" },
+      series: [{ event: "$all", math: "mau" }, { event: "$all", math: "wau" }],
+    });
+    // The 30-day windows reach back to Oct 4; the first events are on Nov 2.
+    const fromRollups = await runTrends(ctx, q);
+    expect(fromRollups.source).toBe("rollup");
+    // Persons after the merges (UTC days): Nov 2 has person 0 (with 1), 3 (with 2) and 4; every window holds Nov 2.
+    expect(fromRollups.result.series.map((s) => s.data)).toEqual([[3, 3, 3, 3], [3, 3, 3, 3]]);
+    await pool.query(`delete from rollup_day_states where project_id = $1`, [project]);
+    const raw = await runTrends(ctx, q);
+    expect(raw.source).toBe("events");
+    expect(fromRollups.result).toEqual(raw.result);
   });
 });
