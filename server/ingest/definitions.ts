@@ -13,7 +13,7 @@ export function propertyType(v: unknown): string {
   return typeof v;
 }
 
-const TYPE_BITS: Record<string, number> = { null: 1, array: 2, string: 4, datetime: 8, number: 16, boolean: 32, object: 64 };
+const TYPE_BITS: Record<string, number | undefined> = { null: 1, array: 2, string: 4, datetime: 8, number: 16, boolean: 32, object: 64 };
 
 /** propertyType as a bit (types outside the list share the last one, and are always looked up). */
 function typeBit(v: unknown): number {
@@ -31,18 +31,36 @@ export class DefinitionRegistry {
   private seen = new Map<string, Map<string, Map<string, number>>>();
   private size = 0;
 
+  /**
+   * What of one event this process has not recorded yet (checked when the event arrives, so the
+   * row need not keep its parsed properties); undefined when everything is known.
+   */
+  unseen(projectId: string, event: string, properties: Record<string, unknown>): IngestRow["definitions"] {
+    const known = this.seen.get(projectId)?.get(event);
+    let props: Array<[string, string]> | null = null;
+    for (const k in properties) {
+      const v = properties[k];
+      const bit = typeBit(v);
+      if (bit !== 128 && known && ((known.get(k) ?? 0) & bit) !== 0) continue;
+      (props ??= []).push([k, propertyType(v)]);
+    }
+    return known && !props ? undefined : { event: !known, props: props ?? [] };
+  }
+
   /** Records what is new in `rows` (within the caller's transaction); returns a commit callback. */
   async record(client: pg.PoolClient, rows: IngestRow[]): Promise<() => void> {
     let events: Map<string, [string, string]> | null = null;
     let props: Map<string, [string, string, string, string, number]> | null = null;
     for (const row of rows) {
-      const known = this.seen.get(row.projectId)?.get(row.event);
-      if (!known) (events ??= new Map()).set(row.projectId + "\u0001" + row.event, [row.projectId, row.event]);
-      for (const k in row.properties) {
-        const v = row.properties[k];
-        const bit = typeBit(v);
-        if (bit !== 128 && known && ((known.get(k) ?? 0) & bit) !== 0) continue;
-        const t = propertyType(v);
+      // Rows from spool files of earlier versions carry their properties instead.
+      const defs = row.properties && !row.definitions ? this.unseen(row.projectId, row.event, row.properties) : row.definitions;
+      if (!defs) continue;
+      if (defs.event || !this.seen.get(row.projectId)?.has(row.event)) {
+        (events ??= new Map()).set(row.projectId + "\u0001" + row.event, [row.projectId, row.event]);
+      }
+      for (const [k, t] of defs.props) {
+        const bit = TYPE_BITS[t] ?? 128;
+        if (bit !== 128 && ((this.seen.get(row.projectId)?.get(row.event)?.get(k) ?? 0) & bit) !== 0) continue;
         const pk = row.projectId + "\u0001" + row.event + "\u0001" + k + "\u0001" + t;
         if (!(props ??= new Map()).has(pk)) props.set(pk, [row.projectId, row.event, k, t, bit]);
       }

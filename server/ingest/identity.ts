@@ -15,7 +15,18 @@ export interface Link {
   mergeIdentified: boolean;
 }
 
+/** The id an identify/alias event folds into its distinct id (undefined for other events). */
+export function linkSourceOf(event: string, distinctId: string, properties: Record<string, unknown>): string | undefined {
+  const source = event === "$identify" ? properties.$anon_distinct_id : event === "$create_alias" ? properties.alias : undefined;
+  return typeof source === "string" && source && source !== distinctId ? source : undefined;
+}
+
 function identityLink(row: IngestRow): Link | null {
+  if (row.linkSource !== undefined) {
+    return { projectId: row.projectId, target: row.distinctId, source: row.linkSource, mergeIdentified: false };
+  }
+  if (!row.properties) return null;
+  // Rows from spool files written before linkSource existed.
   if (row.event === "$identify") {
     const anon = row.properties.$anon_distinct_id;
     if (typeof anon === "string" && anon && anon !== row.distinctId) {

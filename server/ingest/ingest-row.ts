@@ -14,9 +14,21 @@ export interface IngestRow {
   sessionId: string | null;
   fields: EnrichedFields;
   revenue: number | null;
-  properties: Record<string, unknown>;
-  /** JSON of `properties`, when validation already produced it. */
+  /** The event's properties as JSON (what is stored). */
   propertiesJson?: string;
+  /**
+   * The parsed properties: only in rows from spool files of earlier versions and in tests. The
+   * pipeline leaves them out, so a request's parsed body can be collected while its rows wait
+   * for their transaction; it derives what the writer needs from them instead (below).
+   */
+  properties?: Record<string, unknown>;
+  /** $identify's $anon_distinct_id or $create_alias's alias: the id to fold into `distinctId`. */
+  linkSource?: string;
+  /**
+   * Event name and property types this process had not recorded when the event arrived
+   * ([key, type] pairs; `event` true when the name itself was new); absent when nothing was new.
+   */
+  definitions?: { event: boolean; props: Array<[string, string]> };
   set?: Record<string, unknown>;
   setOnce?: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import { CaptureError } from "./capture-error";
 import { validateDomainEvent } from "./domain-events";
 import { cookielessDistinctId, dailySalt, isDoNotTrack } from "./enrich/cookieless";
 import { enrich } from "./enrich/enrich";
+import { linkSourceOf } from "./identity";
 import type { IngestRow } from "./ingest-row";
 import { isProblem, normalizeEvent, type Problem } from "./normalize";
 import type { ParsedCapture } from "./parse/types";
@@ -78,11 +79,30 @@ export class CapturePipeline {
     return this.ingest(project, { apiKey: null, sentAt: null, items, contexts }, { sentAt: null, ip: null, userAgent: null });
   }
 
-  private async ingest(
+  /**
+   * Validates and enriches synchronously, then waits for the write holding only the rows: the
+   * parsed body is not kept alive while the rows wait for their transaction (less for the
+   * garbage collector to copy and promote).
+   */
+  private ingest(
     project: CaptureProject,
     parsed: ParsedCapture,
     request: { sentAt: number | null; ip: string | null; userAgent: string | null },
   ): Promise<CaptureResult> {
+    const { rows, errors } = this.toRows(project, parsed, request);
+    return this.write(rows, errors);
+  }
+
+  private async write(rows: IngestRow[], errors: Problem[]): Promise<CaptureResult> {
+    const outcome = await this.writer.submit(rows);
+    return { accepted: rows.length, errors, spooled: outcome.spooled };
+  }
+
+  private toRows(
+    project: CaptureProject,
+    parsed: ParsedCapture,
+    request: { sentAt: number | null; ip: string | null; userAgent: string | null },
+  ): { rows: IngestRow[]; errors: Problem[] } {
     const receivedAt = Date.now();
     const errors: Problem[] = [];
     const rows: IngestRow[] = [];
@@ -106,9 +126,7 @@ export class CapturePipeline {
       }
       rows.push(this.toRow(ev, project));
     });
-
-    const outcome = await this.writer.submit(rows);
-    return { accepted: rows.length, errors, spooled: outcome.spooled };
+    return { rows, errors };
   }
 
   private toRow(ev: CapturedEvent, project: CaptureProject): IngestRow {
@@ -129,8 +147,9 @@ export class CapturePipeline {
       sessionId: typeof clientSession === "string" && clientSession ? clientSession.slice(0, 200) : this.sessions.sessionFor(project.id, ev.distinctId, ms),
       fields,
       revenue: revenueOf(ev.properties),
-      properties: ev.properties,
-      propertiesJson: ev.propertiesJson,
+      propertiesJson: ev.propertiesJson ?? JSON.stringify(ev.properties),
+      linkSource: linkSourceOf(ev.event, ev.distinctId, ev.properties),
+      definitions: this.writer.definitions.unseen(project.id, ev.event, ev.properties),
       set: ev.set,
       setOnce: ev.setOnce,
     };

@@ -117,7 +117,7 @@ export class IngestWriter {
   private carefulUntil = 0;
   readonly persons = new PersonCache();
   private merges = new MergeWatch();
-  private definitions = new DefinitionRegistry();
+  readonly definitions = new DefinitionRegistry();
 
   constructor(
     private readonly pool: pg.Pool,
