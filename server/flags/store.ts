@@ -18,8 +18,15 @@ export interface FlagStoreDeps {
   onChange?: (projectId: string) => void;
 }
 
-/** A caller mistake found after parsing (a conflict, a stale version): the router makes it a 4xx. */
+/** A caller mistake found after parsing (a conflict, a stale version): the router makes it a 409. */
 export class FlagConflictError extends Error {}
+
+/** The merged flag would be invalid (zod's errors are not Errors, so tRPC would hide them): a 400 naming the fields. */
+export class FlagInputError extends Error {
+  constructor(readonly issues: { path: (string | number)[]; message: string }[]) {
+    super(issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+}
 
 export type FlagRow = FeatureFlag;
 
@@ -104,9 +111,9 @@ function merge(row: FeatureFlag, change: FlagChange) {
     environments: row.environments,
   };
   const next = { ...current, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } as typeof current;
-  const issues: z.core.$ZodIssue[] = [];
-  checkFlagShape(next, { addIssue: (i) => issues.push({ ...i, input: undefined } as z.core.$ZodIssue) });
-  if (issues.length) throw new ZodError(issues.map((i) => ({ ...i, path: ["change", ...i.path] })));
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  checkFlagShape(next, { addIssue: (i) => issues.push({ path: ["change", ...i.path], message: i.message }) });
+  if (issues.length) throw new FlagInputError(issues);
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   for (const k of Object.keys(change) as (keyof typeof current)[]) {

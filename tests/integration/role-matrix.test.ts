@@ -16,12 +16,18 @@ const rank: Record<Identity, number> = { anonymous: 0, viewer: 1, analyst: 2, ad
 // What the product promises, independent of how procedures declare themselves.
 const mustBeAdmin = [
   /^users\./, /^apiKeys\./, /^audit\./, /^projects\.(create|update)$/, /^jobs\.runNow$/,
-  /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/,
+  /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/, /^flags\.delete$/,
 ];
 const mustBePublic = ["auth.login", "auth.me", "system.health"];
 // Changing shared analysis objects needs an analyst; reading them, a viewer.
-const mustBeAnalyst = [/^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/];
-const mustBeViewer = [/^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/];
+const mustBeAnalyst = [
+  /^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/,
+  /^flags\.(create|update|setEnabled|archive|scheduleChange|cancelScheduledChange)$/,
+];
+const mustBeViewer = [
+  /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
+  /^flags\.(list|get|evaluate|stats)$/,
+];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
 

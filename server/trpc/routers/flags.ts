@@ -12,6 +12,7 @@ import {
   flagIdInput,
   flagService,
   FlagConflictError,
+  FlagInputError,
   getFlag,
   getFlagInput,
   listFlags,
@@ -35,6 +36,7 @@ async function callerErrors<T>(next: () => Promise<T>): Promise<T> {
     const message = cause.issues.slice(0, 3).map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
     throw new TRPCError({ code: "BAD_REQUEST", message, cause });
   }
+  if (cause instanceof FlagInputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message });
   if (cause instanceof FlagConflictError) throw new TRPCError({ code: "CONFLICT", message: cause.message });
   return result as T;
 }
