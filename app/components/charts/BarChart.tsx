@@ -3,7 +3,7 @@ import { GridRows } from "@visx/grid";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar } from "@visx/shape";
-import { CHART_WIDTH, ChartSvg, colorAt, formatNumber, Legend, MARGIN, thin } from "./chart-kit";
+import { CHART_WIDTH, ChartSvg, colorAt, formatNumber, Legend, MARGIN, thin, tickCount } from "./chart-kit";
 
 export interface BarLayer {
   label: string;
@@ -22,6 +22,7 @@ export function BarChart({ label, categories, layers, height = 300 }: { label: s
   const down = idx.map((i) => layers.reduce((a, l) => a + Math.min(0, l.values[i] ?? 0), 0));
   const x = scaleBand<number>({ domain: idx, range: [0, innerW], padding: 0.2 });
   const y = scaleLinear<number>({ domain: [Math.min(0, ...down), Math.max(1, ...up)], range: [innerH, 0], nice: true });
+  const ticks = tickCount(layers.flatMap((l) => l.values));
   const rects: JSX.Element[] = [];
   for (const i of idx) {
     let pos = 0;
@@ -44,10 +45,10 @@ export function BarChart({ label, categories, layers, height = 300 }: { label: s
     <div>
       <ChartSvg label={label} height={height}>
         <Group left={MARGIN.left} top={MARGIN.top}>
-          <GridRows scale={y} width={innerW} numTicks={5} className="chart-grid" />
+          <GridRows scale={y} width={innerW} numTicks={ticks} className="chart-grid" />
           {rects}
           <line x1={0} x2={innerW} y1={y(0)} y2={y(0)} className="chart-zero" />
-          <AxisLeft scale={y} numTicks={5} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
+          <AxisLeft scale={y} numTicks={ticks} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
           <AxisBottom top={innerH} scale={x} tickValues={thin(idx, 12)} tickFormat={(i) => categories[Number(i)] ?? ""} axisClassName="chart-axis" />
         </Group>
       </ChartSvg>

@@ -4,7 +4,7 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { AreaClosed, Bar, LinePath } from "@visx/shape";
 import type { TrendsResult } from "../../../server/query/schema/trends";
-import { bucketLabel, CHART_WIDTH, ChartSvg, colorAt, formatNumber, Legend, MARGIN, thin } from "./chart-kit";
+import { bucketLabel, CHART_WIDTH, ChartSvg, colorAt, formatNumber, Legend, MARGIN, thin, tickCount } from "./chart-kit";
 
 const HEIGHT = 300;
 
@@ -41,7 +41,7 @@ export function TrendsChart({ result, display, interval }: { result: TrendsResul
     <div>
       <ChartSvg label={`Trend of ${series.map(seriesName).join(", ")}`} height={HEIGHT}>
         <Group left={MARGIN.left} top={MARGIN.top}>
-          <GridRows scale={y} width={innerW} numTicks={5} className="chart-grid" />
+          <GridRows scale={y} width={innerW} numTicks={tickCount(all)} className="chart-grid" />
           {series.map((s, si) => {
             const color = colorAt(si);
             const dashed = s.period === "previous" ? "5 4" : undefined;
@@ -74,7 +74,7 @@ export function TrendsChart({ result, display, interval }: { result: TrendsResul
               </g>
             );
           })}
-          <AxisLeft scale={y} numTicks={5} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
+          <AxisLeft scale={y} numTicks={tickCount(all)} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
           <AxisBottom
             top={innerH}
             scale={display === "bar" ? band : point}

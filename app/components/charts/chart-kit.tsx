@@ -61,3 +61,10 @@ export function formatSeconds(s: number | null | undefined): string {
   if (s < 86_400) return `${(s / 3600).toFixed(1)} h`;
   return `${(s / 86_400).toFixed(1)} d`;
 }
+
+/** Counts get whole-number ticks: no more ticks than the span of the values. */
+export function tickCount(values: number[]): number {
+  if (!values.every(Number.isInteger)) return 5;
+  const span = Math.max(1, ...values) - Math.min(0, ...values);
+  return Math.max(1, Math.min(5, span));
+}
