@@ -143,7 +143,7 @@ export const insightsRouter = router({
     return rows;
   }),
 
-  /** The most frequent values of a property (over the last 10,000 matching rows). */
+  /** The most frequent values of a property (over the newest 10,000 matching rows of the last 30 days). */
   propertyValues: viewer.input(propertyValuesInput).query(async ({ ctx, input }) => {
     const value = propertyText(input.type, input.key);
     const event = input.event ?? null;
@@ -151,7 +151,8 @@ export const insightsRouter = router({
       input.type === "person"
         ? sql`select ${value} as v from persons p where p.project_id = ${ctx.project.id}::uuid order by p.updated_at desc limit 10000`
         : sql`select ${value} as v from events e
-               where e.project_id = ${ctx.project.id}::uuid and (${event}::text is null or e.event = ${event}::text)
+               where e.project_id = ${ctx.project.id}::uuid and e.timestamp > now() - interval '30 days'
+                 and (${event}::text is null or e.event = ${event}::text)
                order by e.timestamp desc limit 10000`;
     const search = input.search ?? null;
     const { text, values } = render(sql`select v as value, count(*)::int as count from (${sample}) s
