@@ -6,7 +6,7 @@
  * Run with `npm run bench:query` (run.mjs installs the peers' package first); see BENCHMARKS.md.
  * Asserts nothing about time: exits non-zero only when answers differ or an engine fails.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -29,6 +29,9 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "42" },
     runs: { type: "string", default: "5" },
     engines: { type: "string", default: "foresight,duckdb,chdb" },
+    questions: { type: "string", default: QUESTIONS.join(",") },
+    prepare: { type: "string", default: "refreshRollups,prepareColumnar" },
+    "events-file": { type: "string" },
     profile: { type: "boolean", default: false },
     json: { type: "string" },
     "keep-data": { type: "boolean", default: false },
@@ -37,7 +40,10 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(`usage: npm run bench:query -- [--quick] [--events N] [--persons N] [--days N] [--seed N] [--runs N]
-       [--engines foresight,duckdb,chdb] [--profile] [--json FILE] [--keep-data]`);
+       [--engines foresight,duckdb,chdb] [--questions ${QUESTIONS.join(",")}]
+       [--prepare refreshRollups,prepareColumnar] [--events-file FILE] [--profile] [--json FILE] [--keep-data]
+  --events-file FILE: reuse (or keep) the events file of the same --events/--persons/--days/--seed
+  --prepare: which of Foresight's preparation steps to run (an empty list runs none)`);
   process.exit(0);
 }
 const N = Number(args.events ?? (args.quick ? 1_000_000 : 10_000_000));
@@ -49,6 +55,9 @@ for (const [name, v] of Object.entries({ events: N, persons: P, days: DAYS, runs
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
 const ENGINES = new Set(args.engines!.split(",").map((s) => s.trim()));
+const ASKED = args.questions!.split(",").map((s) => s.trim()).filter(Boolean) as Question[];
+for (const q of ASKED) if (!QUESTIONS.includes(q)) throw new Error(`--questions: unknown question ${q} (${QUESTIONS.join(", ")})`);
+const PREPARE = new Set(args.prepare!.split(",").map((s) => s.trim()).filter(Boolean));
 /** The data starts on a Monday (UTC), so weeks of the retention are whole from the first day. */
 const FROM = Date.UTC(2026, 9, 19);
 const RANGE: Range = { from: FROM, to: FROM + DAYS * 86_400_000 };
@@ -138,11 +147,17 @@ async function main(): Promise<number> {
     if (data.ts[i] === data.ts[i - 1] && data.person[i] === data.person[i - 1]) throw new Error(`generator: two events of person ${data.person[i]} at ${data.ts[i]}`);
   }
   say(`generated in ${fmt.fixed(genS, 1)} s: ${Object.entries(mix).map(([e, n]) => `${e} ${fmt.int(n)}`).join(", ")}; ${COUNTRIES.length} countries`);
-  workDir = mkdtempSync(path.join(os.tmpdir(), "foresight-query-bench-data-"));
-  const file = path.join(workDir, "events.tsv");
-  t = performance.now();
-  const { bytes } = await writeEventsFile(data, PROJECT_ID, file);
-  say(`events file (COPY text, ingest's columns + inserted_at): ${fmt.mb(bytes / 2 ** 20)}, ${fmt.int(bytes / N)} bytes/event, written in ${fmt.fixed(secs(performance.now() - t), 1)} s`);
+  let file: string;
+  if (args["events-file"] && existsSync(args["events-file"])) {
+    file = path.resolve(args["events-file"]);
+    say(`events file: reusing ${file} (${fmt.mb(statSync(file).size / 2 ** 20)}; it must come from the same options)`);
+  } else {
+    workDir = mkdtempSync(path.join(os.tmpdir(), "foresight-query-bench-data-"));
+    file = args["events-file"] ? path.resolve(args["events-file"]) : path.join(workDir, "events.tsv");
+    t = performance.now();
+    const { bytes } = await writeEventsFile(data, PROJECT_ID, file);
+    say(`events file (COPY text, ingest's columns + inserted_at): ${fmt.mb(bytes / 2 ** 20)}, ${fmt.int(bytes / N)} bytes/event, written in ${fmt.fixed(secs(performance.now() - t), 1)} s`);
+  }
   const created = new Date(FROM).toISOString();
   const personRows = personsText(data, PROJECT_ID, created);
   say();
@@ -161,6 +176,10 @@ async function main(): Promise<number> {
     const lt = await loadForesight(db.pool, { ...personRows, eventsFile: file });
     const phases: Record<string, number> = { "COPY persons + distinct ids": lt.persons, "COPY events": lt.events, "VACUUM ANALYZE": lt.vacuumAnalyze };
     for (const step of await preparationSteps()) {
+      if (!PREPARE.has(step.name.split("(")[0]!)) {
+        say(`  ${step.name}: skipped (--prepare)`);
+        continue;
+      }
       t = performance.now();
       const out = await step.run(db.pool, PROJECT_ID);
       phases[step.name] = secs(performance.now() - t);
@@ -190,7 +209,7 @@ async function main(): Promise<number> {
   // 4. The questions, engine by engine.
   const timings: Timing[] = [];
   const profiles: Array<{ question: Question; byFunction: Array<[string, number]>; byFile: Array<[string, number]>; totalMs: number }> = [];
-  for (const q of QUESTIONS) {
+  for (const q of ASKED) {
     say(`${TITLES[q]} ...`);
     if (db) {
       const pool: pg.Pool = db.pool;
@@ -210,7 +229,7 @@ async function main(): Promise<number> {
   // 5. Same numbers everywhere?
   let failed = false;
   say("Answers");
-  for (const q of QUESTIONS) {
+  for (const q of ASKED) {
     const ts = timings.filter((x) => x.question === q);
     const ref = ts.find((x) => x.answer && x.engine !== "Foresight") ?? ts.find((x) => x.answer);
     for (const x of ts) {
@@ -242,7 +261,7 @@ async function main(): Promise<number> {
   // 6. Latencies.
   say(`Latency in ms: first (cold) run after loading and preparing, and the median of ${RUNS} warm runs`);
   const rows: string[][] = [];
-  for (const q of QUESTIONS) {
+  for (const q of ASKED) {
     const ts = timings.filter((x) => x.question === q);
     const peerTs = ts.filter((x) => x.engine !== "Foresight" && !x.error);
     const best = peerTs.sort((a, b) => a.medianMs - b.medianMs)[0];
@@ -275,7 +294,7 @@ async function main(): Promise<number> {
   // 7. The bars of issue 4.
   if (db) {
     say("Bars (issue 4): funnel and retention at most 3x the faster of DuckDB and chdb; trends from rollups under 200 ms");
-    for (const q of ["funnel", "retention"] as Question[]) {
+    for (const q of (["funnel", "retention"] as Question[]).filter((x) => ASKED.includes(x))) {
       const f = timings.find((x) => x.engine === "Foresight" && x.question === q);
       const best = timings.filter((x) => x.question === q && x.engine !== "Foresight" && !x.error).sort((a, b) => a.medianMs - b.medianMs)[0];
       if (!f || f.error || !best) say(`  ${TITLES[q]}: not measured`);
@@ -285,7 +304,7 @@ async function main(): Promise<number> {
         say(`  ${TITLES[q]}: ${fmt.fixed(r, 2)}x ${best.engine} (${fmt.fixed(f.medianMs, 0)} vs ${fmt.fixed(best.medianMs, 0)} ms wall${cpu}): ${r <= 3 ? "met" : "NOT met"}`);
       }
     }
-    for (const q of ["daily_uniques_by_country", "daily_uniques"] as Question[]) {
+    for (const q of (["daily_uniques_by_country", "daily_uniques"] as Question[]).filter((x) => ASKED.includes(x))) {
       const f = timings.find((x) => x.engine === "Foresight" && x.question === q);
       if (!f || f.error) say(`  ${TITLES[q]}: not measured`);
       else say(`  ${TITLES[q]}: source ${f.source}, ${fmt.fixed(f.medianMs, 1)} ms: ${f.source === "rollup" && f.medianMs < 200 ? "met" : f.source !== "rollup" ? "NOT met (not answered from rollups)" : "NOT met"}`);
@@ -301,7 +320,7 @@ async function main(): Promise<number> {
       JSON.stringify(
         {
           events: N, persons: P, days: DAYS, seed: SEED, runs: RUNS, mix, loads, totalSeconds: totalS, ok: !failed,
-          queries: Object.fromEntries(QUESTIONS.map((q) => [q, foresightQuery(q, RANGE)])),
+          queries: Object.fromEntries(ASKED.map((q) => [q, foresightQuery(q, RANGE)])),
           timings: timings.map(({ answer, ...rest }) => ({ ...rest, values: answer?.size ?? 0 })),
           profiles,
         },
