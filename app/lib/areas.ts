@@ -77,7 +77,7 @@ export const areas: Area[] = [
     label: "Feature flags",
     path: "/flags",
     group: "ship",
-    status: "next",
+    status: "ready",
     summary: "Turn features on for some users, roll them out gradually, and evaluate them from the SDKs.",
     plans: [
       "Boolean and multivariate flags with percentage rollouts",
