@@ -66,12 +66,31 @@ class BinaryRows {
 
   int16(v: number) {
     this.room(2);
-    this.off = this.buf.writeInt16BE(v, this.off);
+    this.buf[this.off++] = (v >> 8) & 0xff;
+    this.buf[this.off++] = v & 0xff;
+  }
+
+  /** A field's length prefix at `o` (plain byte stores: Buffer's writeInt32BE checks its arguments). */
+  private length(o: number, n: number) {
+    const b = this.buf;
+    b[o] = n >>> 24;
+    b[o + 1] = (n >>> 16) & 0xff;
+    b[o + 2] = (n >>> 8) & 0xff;
+    b[o + 3] = n & 0xff;
   }
 
   nul() {
     this.room(4);
-    this.off = this.buf.writeInt32BE(-1, this.off);
+    const b = this.buf;
+    const o = this.off;
+    b[o] = b[o + 1] = b[o + 2] = b[o + 3] = 0xff;
+    this.off = o + 4;
+  }
+
+  /** Copies bytes written earlier (a repeated field, prefix included). */
+  bytes(src: Buffer) {
+    this.room(src.length);
+    this.off += src.copy(this.buf, this.off);
   }
 
   text(s: string | null | undefined) {
@@ -88,13 +107,13 @@ class BinaryRows {
         b[start + i] = c;
       }
       if (i === s.length) {
-        b.writeInt32BE(i, this.off);
+        this.length(this.off, i);
         this.off = start + i;
         return;
       }
     }
     const n = b.write(s, start, "utf8");
-    this.buf.writeInt32BE(n, this.off);
+    this.length(this.off, n);
     this.off += 4 + n;
   }
 
@@ -102,7 +121,7 @@ class BinaryRows {
   jsonb(s: string) {
     this.room(5 + s.length * 3);
     const n = this.buf.write(s, this.off + 5, "utf8");
-    this.buf.writeInt32BE(n + 1, this.off);
+    this.length(this.off, n + 1);
     this.buf[this.off + 4] = 1;
     this.off += 5 + n;
   }
@@ -111,7 +130,8 @@ class BinaryRows {
     this.room(20);
     const b = this.buf;
     let o = this.off;
-    o = b.writeInt32BE(16, o);
+    this.length(o, 16);
+    o += 4;
     let hi = -1;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
@@ -133,9 +153,10 @@ class BinaryRows {
     this.room(12);
     const us = (ms - PG_EPOCH_MS) * 1000;
     const hi = Math.floor(us / 4294967296);
-    let o = this.buf.writeInt32BE(8, this.off);
-    o = this.buf.writeInt32BE(hi, o);
-    this.off = this.buf.writeUInt32BE(us - hi * 4294967296, o);
+    this.length(this.off, 8);
+    this.length(this.off + 4, hi | 0);
+    this.length(this.off + 8, us - hi * 4294967296);
+    this.off += 12;
   }
 
   /** numeric from a finite number (at most 4 decimals, as revenue is rounded): base-10000 digits. */
@@ -183,15 +204,20 @@ export { BINARY_HEADER };
  */
 export function copyBinary(rows: IngestRow[], personIds: string[], framed = true): Buffer {
   const w = new BinaryRows(rows.length * 900 + BINARY_HEADER.length + 2);
-  if (framed) {
-    w.room(BINARY_HEADER.length);
-    w.off += BINARY_HEADER.copy(w.buf, w.off);
-  }
+  if (framed) w.bytes(BINARY_HEADER);
+  // Rows of a group nearly always share their project: its field is encoded once.
+  let project = "";
+  let projectBytes = Buffer.alloc(0);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const f = r.fields;
     w.int16(EVENT_COLUMNS.length);
-    w.uuid(r.projectId);
+    if (r.projectId !== project) {
+      const start = w.off;
+      w.uuid(r.projectId);
+      project = r.projectId;
+      projectBytes = Buffer.from(w.buf.subarray(start, w.off));
+    } else w.bytes(projectBytes);
     w.uuid(r.uuid);
     w.text(r.event);
     w.timestamp(r.ts);
