@@ -43,7 +43,7 @@ export function PathsSankey({ result }: { result: PathsResult }) {
               {graph.nodes.map((n) => (
                 <g key={n.id}>
                   <rect x={n.x0} y={n.y0} width={(n.x1 ?? 0) - (n.x0 ?? 0)} height={Math.max(1, (n.y1 ?? 0) - (n.y0 ?? 0))} fill={colorAt(n.step)}>
-                    <title>{`Step ${n.step + 1}: ${n.name}, ${n.persons} persons, ${n.dropOff} stopped here`}</title>
+                    <title>{`Step ${n.step}: ${n.name}, ${n.persons} persons, ${n.dropOff} stopped here`}</title>
                   </rect>
                   <text x={(n.x1 ?? 0) + 4} y={((n.y0 ?? 0) + (n.y1 ?? 0)) / 2} dy="0.35em" className="chart-node-label">
                     {n.name.length > 28 ? `${n.name.slice(0, 27)}…` : n.name}
