@@ -166,7 +166,14 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
   const to = req.range.to.getTime();
 
   const bounds = segs.map((s) => [lowerBound(s.ts, s.n, from), lowerBound(s.ts, s.n, to)] as const);
-  const out = new Out(Math.min(1 << 20, bounds.reduce((a, [lo, hi]) => a + hi - lo, 0)));
+  const fast = bounds[1]![0] === bounds[1]![1] && filtered.length === 0 && !global && !testAccounts && !b && !all;
+  // The fast path counts its rows first (a sequential pass) to allocate the output once.
+  let size = 0;
+  if (fast) {
+    const ev = segs[0]!.event;
+    for (let i = bounds[0]![0]; i < bounds[0]![1]; i++) if (eventMask[ev[i]!] !== 0) size++;
+  } else size = Math.min(1 << 20, bounds.reduce((a, [lo, hi]) => a + hi - lo, 0));
+  const out = new Out(size);
   let slot = NaN;
   let slotValue = -1;
 
@@ -184,7 +191,7 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
     const j = out.n++;
     const t = seg.ts[i]!;
     out.ts[j] = t;
-    out.person[j] = canonical[seg.person[i]!]!;
+    out.person[j] = canonical === null ? seg.person[i]! : canonical[seg.person[i]!]!;
     out.match[j] = m;
     out.event[j] = code;
     if (bdColumn >= 0) out.bd[j] = seg.cols[bdColumn]![i]!;
@@ -203,21 +210,23 @@ export async function loadColumnarStream(ctx: QueryContext, req: StreamRequest):
   const [main, delta] = segs as [Segment, Segment];
   let [i, iEnd] = bounds[0]!;
   let [j, jEnd] = bounds[1]!;
-  if (j === jEnd && filtered.length === 0 && !global && !testAccounts && !b && !all) {
+  if (fast) {
     // The common case (event names only, nothing in the delta), without a call per row.
     const ev = main.event;
     const mts = main.ts;
     const mp = main.person;
+    const { ts: ots, person: op, match: om, event: oe } = out;
+    let k = 0;
     for (; i < iEnd; i++) {
       const m = eventMask[ev[i]!]!;
       if (m === 0) continue;
-      if (out.n === out.ts.length) out.grow();
-      const k = out.n++;
-      out.ts[k] = mts[i]!;
-      out.person[k] = canonical[mp[i]!]!;
-      out.match[k] = m;
-      out.event[k] = ev[i]!;
+      ots[k] = mts[i]!;
+      op[k] = canonical === null ? mp[i]! : canonical[mp[i]!]!;
+      om[k] = m;
+      oe[k] = ev[i]!;
+      k++;
     }
+    out.n = k;
   } else if (j === jEnd) for (; i < iEnd; i++) visit(main, i);
   else
     while (i < iEnd || j < jEnd) {

@@ -68,6 +68,8 @@ export class ColumnarStore {
   private readonly personIndex = new Map<string, number>();
   /** Raw person -> person it was merged into (-1: none). */
   mergeTo = new Int32Array(1024).fill(-1);
+  /** Persons merged into another one (none: every raw person is canonical). */
+  merged = 0;
   readonly events = new Dictionary();
   readonly columns = CACHED_COLUMNS.map(() => new Dictionary());
   private reloadFrom: number | null = null;
@@ -103,8 +105,9 @@ export class ColumnarStore {
     return i;
   }
 
-  /** Canonical raw person of every raw person (follows merge chains). */
-  canonical(): Int32Array {
+  /** Canonical raw person of every raw person (follows merge chains); null when there are no merges. */
+  canonical(): Int32Array | null {
+    if (this.merged === 0) return null;
     const n = this.personIds.length;
     const out = new Int32Array(n);
     for (let p = 0; p < n; p++) {
@@ -187,7 +190,10 @@ export class ColumnarStore {
     for (const r of rows) {
       const from = this.personOf(r.from);
       const to = this.personOf(r.to);
-      if (from !== to) this.mergeTo[from] = to;
+      if (from !== to) {
+        if (this.mergeTo[from]! < 0) this.merged++;
+        this.mergeTo[from] = to;
+      }
     }
     this.mergedHigh = now;
   }
