@@ -154,21 +154,27 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
           const total = await rows<{ n: string }>(ctx, sql`select count(*) as n from (select distinct r.person_id from ${source} r where ${inPeriod}) d`);
           perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
         } else {
-          // Each day of each bucket's window, as (day, bucket) pairs: an equi-join, not a range join.
+          // Each day of each bucket's window as (day, bucket, window start) triples. A person counts
+          // in a window once: on their first active day in it, the one whose previous active day
+          // falls before the window start. A count, not a distinct count over the expanded rows.
           const pairDays: string[] = [];
           const pairKeys: string[] = [];
+          const pairStarts: string[] = [];
           p.buckets.forEach((b, i) => {
             const w = activeWindow(b, plan.math, q.interval, p, tz);
-            for (const d of daysBetween(dayOf(w.start, tz), dayOf(new Date(w.end.getTime() - 1), tz))) {
+            const start = dayOf(w.start, tz);
+            for (const d of daysBetween(start, dayOf(new Date(w.end.getTime() - 1), tz))) {
               pairDays.push(d);
               pairKeys.push(p.keys[i]!);
+              pairStarts.push(start);
             }
           });
           const data = await rows<{ k: string; n: string }>(
             ctx,
-            sql`select m.k, count(distinct r.person_id) as n
-                  from unnest(${pairDays}::date[], ${pairKeys}::text[]) m(day, k)
-                  join ${source} r on r.day = m.day
+            sql`select m.k, count(*) as n
+                  from (select r.day, lag(r.day) over (partition by r.person_id order by r.day) as prev from ${source} r) x
+                  join unnest(${pairDays}::date[], ${pairKeys}::text[], ${pairStarts}::date[]) m(day, k, ws) on m.day = x.day
+                 where x.prev is null or x.prev < m.ws
                  group by 1`,
           );
           const total = await rows<{ n: string }>(ctx, sql`select count(*) as n from (select distinct r.person_id from ${source} r where ${inPeriod}) d`);
