@@ -42,21 +42,22 @@ export interface PersonRows {
   match: Uint32Array;
 }
 
-export function rowsByPerson(stream: EventStream): PersonRows {
+/** `withRows: false` leaves `rows` empty (nothing then needs stream row indices: no breakdown). */
+export function rowsByPerson(stream: EventStream, withRows = true): PersonRows {
   const start = new Int32Array(stream.personCount + 1);
   const person = stream.person;
   const n = stream.length;
   for (let i = 0; i < n; i++) start[person[i]! + 1]!++;
   for (let p = 0; p < stream.personCount; p++) start[p + 1]! += start[p]!;
   const next = start.slice(0, stream.personCount);
-  const rows = new Int32Array(n);
+  const rows = new Int32Array(withRows ? n : 0);
   const ts = new Float64Array(n);
   const match = new Uint32Array(n);
   const sts = stream.ts;
   const smatch = stream.match;
   for (let i = 0; i < n; i++) {
     const j = next[person[i]!]!++;
-    rows[j] = i;
+    if (withRows) rows[j] = i;
     ts[j] = sts[i]!;
     match[j] = smatch[i]!;
   }

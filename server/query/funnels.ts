@@ -140,7 +140,7 @@ async function computeFunnel(
     allEvents: query.order === "strict",
     source,
   });
-  const byPerson = rowsByPerson(stream);
+  const byPerson = rowsByPerson(stream, !!query.breakdown);
   // Rows that can start a chain: step 0, or any step in any-order funnels.
   const startMask = query.order === "any" ? (n >= 31 ? 0x7fffffff : (1 << n) - 1) : 1;
   const groups = funnelGroups(stream, byPerson, query.breakdown, startMask);
