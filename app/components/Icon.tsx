@@ -3,6 +3,7 @@ import type { AreaKey } from "~/lib/areas";
 const paths: Record<AreaKey | "menu" | "logout", string> = {
   home: "M3 10.5 12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
   insights: "M3 3v18h18M7 15l4-4 3 3 5-6",
+  cohorts: "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M2 21v-1a6 6 0 0 1 12 0v1M16 3.1a4 4 0 0 1 0 7.8M22 21v-1a6 6 0 0 0-4-5.6",
   dashboards: "M3 3h8v8H3zM13 3h8v5h-8zM13 10h8v11h-8zM3 13h8v8H3z",
   experiments: "M9 3h6M10 3v6L4.5 19a1.5 1.5 0 0 0 1.3 2h12.4a1.5 1.5 0 0 0 1.3-2L14 9V3M7 15h10",
   flags: "M5 22V4M5 4h13l-2.5 4.5L18 13H5",

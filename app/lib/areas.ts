@@ -2,6 +2,7 @@
 export type AreaKey =
   | "home"
   | "insights"
+  | "cohorts"
   | "dashboards"
   | "experiments"
   | "flags"
@@ -45,6 +46,15 @@ export const areas: Area[] = [
       "Retention tables and lifecycle (new, returning, resurrecting, dormant users)",
       "User paths between events, and saved cohorts to reuse as filters",
     ],
+  },
+  {
+    key: "cohorts",
+    label: "Cohorts",
+    path: "/cohorts",
+    group: "analyze",
+    status: "ready",
+    summary: "Groups of persons by property or behaviour, or uploaded as a list; usable as a filter anywhere.",
+    plans: [],
   },
   {
     key: "dashboards",
