@@ -15,7 +15,7 @@ export interface ForecastOptions {
   frequency?: Frequency;
   /** Members to try (default: seasonal naive, ETS, Theta; add neuralMember(model) for the global model). */
   members?: Member[];
-  /** Backtest origins (default max(4H, 2m, 36), fewer when the series is short). */
+  /** Backtest origins (default max(2H, 2m, 36), fewer when the series is short). */
   origins?: number;
   refitEvery?: number;
 }
@@ -56,13 +56,13 @@ function minTrain(m: number): number {
 
 /**
  * Where the rolling-origin backtest of a series of n points starts: K origins (default
- * max(4H, 2m, 36), fewer when the series is short), the first at n - H - K + 1. A global model
+ * max(2H, 2m, 36), fewer when the series is short), the first at n - H - K + 1. A global model
  * used as a member must be trained on each series' points before `firstOrigin` only, so its
  * backtest residuals are out of sample like the others'.
  */
 export function planBacktest(n: number, horizon: number, m: number, origins?: number): { origins: number; firstOrigin: number } {
   const available = n - horizon - minTrain(m) + 1;
-  const K = Math.max(1, Math.min(origins ?? Math.max(4 * horizon, 2 * m, 36), available));
+  const K = Math.max(1, Math.min(origins ?? Math.max(2 * horizon, 2 * m, 36), available));
   return { origins: K, firstOrigin: n - horizon - K + 1 };
 }
 
