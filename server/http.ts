@@ -34,8 +34,9 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
     res.status(health.status === "ok" ? 200 : 503).json(health);
   });
 
-  app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
+  // Flags first: they answer posthog-js's /decide and /flags, and let the /flags page through.
   app.use(flagRoutes(deps, opts.capture.keys));
+  app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
 
   app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(repoRoot, "public"), { maxAge: "1h" }));

@@ -104,7 +104,8 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
     }
   };
 
-  const evaluate = guard(async (req, res) => {
+  /** The request's fields, from the body (POST) or the query string (GET); 400 naming the field. */
+  async function parseRequest(req: Request, res: Response) {
     const query = new URLSearchParams(req.url.split("?")[1] ?? "");
     let body: unknown;
     if (req.method === "GET") body = fromQuery(query);
@@ -115,17 +116,64 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
     const parsed = flagsRequest.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return fail(res, 400, issue.path.join(".") || "body", issue.message);
+      fail(res, 400, issue.path.join(".") || "body", issue.message);
+      return null;
     }
-    const input = parsed.data;
+    return parsed.data;
+  }
+
+  async function flagsFor(req: Request, input: z.infer<typeof flagsRequest>) {
     const project = await keys.resolve(input.api_key ?? input.token ?? bearer(req));
-    const result = await service.evaluateForPerson(
+    return service.evaluateForPerson(
       project.id,
       { distinctId: input.distinct_id, personProperties: input.person_properties, environment: input.environment ?? null },
       { count: true },
     );
+  }
+
+  const evaluate = guard(async (req, res) => {
+    const input = await parseRequest(req, res);
+    if (!input) return;
+    const result = await flagsFor(req, input);
     res.json({ flags: result.flags, payloads: result.payloads });
   });
+
+  /**
+   * posthog-js asks /decide (v3) and /flags (v=2) for a person's flags: the same evaluation, in
+   * PostHog's shapes (payloads as JSON text). GET /flags without a key, and Remix's own requests
+   * (`?index`, `?_data=`), are the flags page, which
+   * the capture router's PostHog placeholder would otherwise answer: it is passed on under a
+   * path nothing else matches, and Remix, which routes by req.originalUrl, renders /flags.
+   */
+  const posthog = guard(async (req, res) => {
+    const input = await parseRequest(req, res);
+    if (!input) return;
+    const r = await flagsFor(req, input);
+    const payloads = Object.fromEntries(Object.entries(r.payloads).map(([k, v]) => [k, JSON.stringify(v)]));
+    if (req.path.startsWith("/decide")) {
+      res.json({ featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
+      return;
+    }
+    const flags = Object.fromEntries(
+      Object.entries(r.details).map(([key, d]) => [
+        key,
+        { key, enabled: d.value !== false, variant: typeof d.value === "string" ? d.value : undefined, reason: { code: d.reason }, metadata: { payload: payloads[key] } },
+      ]),
+    );
+    res.json({ flags, featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
+  });
+  const isPage = (req: Request) =>
+    /[?&](index|_data)(=|&|$)/.test(req.url) || // Remix: the index route's action, or a loader's data
+    (req.method === "GET" && !req.headers.authorization && !/[?&](token|api_key|distinct_id|data|v)=/.test(req.url));
+  router.use(["/flags", "/flags/"], (req, _res, next) => {
+    if (req.path === "/" && isPage(req)) req.url = `/__foresight_flags_page${req.url.slice(1)}`;
+    next();
+  });
+  for (const p of ["/decide", "/decide/", "/flags", "/flags/"]) {
+    router.options(p, (req, res) => (cors(req, res), res.status(204).end()));
+    router.post(p, posthog);
+    router.get(p, posthog);
+  }
 
   router.options(["/api/flags", "/api/flags/definitions"], (req, res) => (cors(req, res), res.status(204).end()));
   router.post("/api/flags", evaluate);

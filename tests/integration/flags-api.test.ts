@@ -108,6 +108,15 @@ describe("POST/GET /api/flags", () => {
     expect((await res.json()).flags["pro-banner"]).toBe(true);
   });
 
+  it("answers posthog-js's /decide and /flags?v=2 with the same flags, and leaves the /flags page to Remix", async () => {
+    const decide = await post(base, "/decide/?v=3", { token: writeKey, distinct_id: "p-pro" });
+    expect(decide.body).toMatchObject({ featureFlags: { "pro-banner": true, checkout: "one-page" }, featureFlagPayloads: { checkout: '{"steps":1}' } });
+    const v2 = await post(base, "/flags/?v=2", { token: writeKey, distinct_id: "p-pro" });
+    expect(v2.body.flags.checkout).toMatchObject({ key: "checkout", enabled: true, variant: "one-page", reason: { code: "rule_match" } });
+    const page = await fetch(`${base}/flags`, { redirect: "manual" });
+    expect(page.status).toBe(302); // the page's login redirect, not PostHog's JSON
+  });
+
   it("cohort rules use the person's cohort membership", async () => {
     expect((await flags({ api_key: writeKey, distinct_id: "p-member" })).body.flags["early-access"]).toBe(true);
     expect((await flags({ api_key: writeKey, distinct_id: "p-free" })).body.flags["early-access"]).toBe(false);
@@ -182,6 +191,14 @@ describe("flags router", () => {
       .rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("change.variants") });
     await expect(analyst.flags.update({ id: flagIds.checkout!, change: { name: "x" }, expectedVersion: 99 })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(analyst.flags.create({ key: "checkout" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("key") });
+  });
+
+  it("lists flags with a rollout summary, archived ones on request", async () => {
+    const live = await analyst.flags.list({ includeArchived: false });
+    expect(live.map((f) => f.key)).toEqual(["checkout", "early-access", "pro-banner"]);
+    expect(live.find((f) => f.key === "checkout")!.summary).toBe("2 rules: 100% / 100%");
+    const all = await analyst.flags.list({ includeArchived: true });
+    expect(all.map((f) => f.key)).toContain("not-yet");
   });
 
   it("evaluate explains the decision for the test-a-person box", async () => {
