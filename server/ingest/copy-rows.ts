@@ -46,6 +46,15 @@ for (let i = 0; i < 16; i++) {
 }
 
 /**
+ * UTF-8 into `b` at `offset`, returning the bytes written: Buffer's own utf8Write (what
+ * Buffer#write calls after normalising its arguments), or Buffer#write where it is missing.
+ */
+const utf8Write: (b: Buffer, s: string, offset: number) => number =
+  typeof (Buffer.prototype as unknown as { utf8Write?: unknown }).utf8Write === "function"
+    ? (b, s, offset) => (b as unknown as { utf8Write(s: string, offset: number): number }).utf8Write(s, offset)
+    : (b, s, offset) => b.write(s, offset, "utf8");
+
+/**
  * Writes rows in PostgreSQL's binary COPY format into one growing buffer: no text escaping, no
  * ISO dates, uuids as their 16 bytes, strings copied once as UTF-8 (the writer's hot path).
  */
@@ -112,7 +121,7 @@ class BinaryRows {
         return;
       }
     }
-    const n = b.write(s, start, "utf8");
+    const n = utf8Write(b, s, start);
     this.length(this.off, n);
     this.off += 4 + n;
   }
@@ -120,7 +129,7 @@ class BinaryRows {
   /** jsonb: version byte 1, then the JSON text. */
   jsonb(s: string) {
     this.room(5 + s.length * 3);
-    const n = this.buf.write(s, this.off + 5, "utf8");
+    const n = utf8Write(this.buf, s, this.off + 5);
     this.length(this.off, n + 1);
     this.buf[this.off + 4] = 1;
     this.off += 5 + n;

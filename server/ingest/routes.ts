@@ -22,6 +22,18 @@ function headerKey(req: Request): { bearer: string | null; basicUser: string | n
   return { bearer: null, basicUser: null };
 }
 
+/**
+ * A JSON answer without Express's res.json: that one also hashes every body for an ETag, which a
+ * capture answer never needs, and showed in ingest profiles.
+ */
+function sendJson(res: Response, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
 function cors(req: Request, res: Response) {
   res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
   res.setHeader("Vary", "Origin");
@@ -55,9 +67,9 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
       try {
         const result = await pipeline.capture(request(req, parse, keyFrom, await readBody(req)));
         if (result.errors.length) {
-          res.status(400).json({ status: 0, accepted: result.accepted, errors: result.errors });
+          sendJson(res, 400, { status: 0, accepted: result.accepted, errors: result.errors });
         } else {
-          res.status(200).json({
+          sendJson(res, 200, {
             status: 1,
             success: true,
             accepted: result.accepted,
@@ -68,7 +80,7 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
       } catch (err) {
         if (err instanceof CaptureError) {
           if (err.retryAfterSeconds) res.setHeader("Retry-After", String(err.retryAfterSeconds));
-          res.status(err.status).json({ status: 0, accepted: 0, errors: [{ index: null, field: err.field, problem: err.problem }] });
+          sendJson(res, err.status, { status: 0, accepted: 0, errors: [{ index: null, field: err.field, problem: err.problem }] });
           return;
         }
         logger.error({ err, path: req.path }, "capture failed");
