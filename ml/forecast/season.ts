@@ -38,8 +38,9 @@ export const SEASON_CANDIDATES: Record<Frequency, number[]> = {
 
 /**
  * Season length from the ACF: the trend is removed first (first differences), then the candidate
- * lags (or, without a frequency, every lag from 2 to n/3) are tested for an autocorrelation that
- * is a local peak, positive, and significant by the Bartlett band above; the strongest wins.
+ * lags of the frequency are tested for a positive autocorrelation outside the white-noise band
+ * 1.96 / sqrt(n); without a frequency every lag from 2 to n/3 is, and must also be a local peak.
+ * The strongest wins.
  * Returns 1 when nothing is seasonal.
  */
 export function detectSeasonLength(y: number[], frequency?: Frequency): number {
@@ -54,10 +55,12 @@ export function detectSeasonLength(y: number[], frequency?: Frequency): number {
   let bestR = 0;
   for (const m of usable) {
     const rm = r[m - 1]!;
-    let s = 0;
-    for (let k = 0; k < m - 1; k++) s += r[k]! ** 2;
-    const band = 1.645 * Math.sqrt((1 + 2 * s) / n);
-    const peak = rm >= (r[m - 2] ?? -Infinity) && rm >= (r[m] ?? -Infinity);
+    // The white-noise 95% band: Bartlett's wider band (thetaf's test, used by Theta) counts the
+    // season's own autocorrelations at lags < m against it and misses clean seasons in short series.
+    const band = 1.96 / Math.sqrt(n);
+    // Scanning every lag needs the peak condition (else a multiple or neighbour of the period wins);
+    // a candidate from the frequency only has to be significant.
+    const peak = frequency !== undefined || (rm >= (r[m - 2] ?? -Infinity) && rm >= (r[m] ?? -Infinity));
     if (rm > band && peak && rm > bestR) {
       best = m;
       bestR = rm;

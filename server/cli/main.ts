@@ -5,6 +5,7 @@ import { registerMigrateCommands } from "./migrate";
 import { registerStatsCommand } from "./stats";
 import { registerQueryCommand } from "./query";
 import { registerRollupsCommand } from "./rollups";
+import { registerForecastCommands } from "./forecast";
 import { runForesight } from "../runtime";
 
 /** One line on stderr, non-zero exit: what automation and people both want from a bad start. */
@@ -53,6 +54,7 @@ registerDemoCommand(program, config);
 registerStatsCommand(program);
 registerQueryCommand(program, config);
 registerRollupsCommand(program, config);
+registerForecastCommands(program);
 
 try {
   await program.parseAsync(process.argv);
