@@ -64,12 +64,24 @@ export async function applyRetention(pool: pg.Pool, opts: { now?: Date } = {}): 
       }
     }
     const u = await pool.query(`delete from event_uuids where project_id = $1 and timestamp < $2`, [p.id, p.cutoff]);
+    await dropRollupsBefore(pool, p.id, p.cutoff);
     const entry = { projectId: p.id, retentionDays: p.days, cutoff: p.cutoff.toISOString(), eventsDeleted, eventUuidsDeleted: u.rowCount ?? 0 };
     report.projects.push(entry);
     report.eventsDeleted += entry.eventsDeleted;
     report.eventUuidsDeleted += entry.eventUuidsDeleted;
   }
   return report;
+}
+
+/**
+ * Rollup rows of days wholly before the cutoff go with their events; the day the cutoff falls in
+ * lost some events, so its state is dropped and the next rollup refresh recounts it.
+ */
+async function dropRollupsBefore(pool: pg.Pool, projectId: string, cutoff: Date): Promise<void> {
+  const local = `(select ($2::timestamptz at time zone timezone)::date from projects where id = $1)`;
+  await pool.query(`delete from rollup_event_days where project_id = $1 and day < ${local}`, [projectId, cutoff]);
+  await pool.query(`delete from rollup_person_days where project_id = $1 and day < ${local}`, [projectId, cutoff]);
+  await pool.query(`delete from rollup_day_states where project_id = $1 and rollup not like '$%' and day <= ${local}`, [projectId, cutoff]);
 }
 
 /**

@@ -315,6 +315,17 @@ describe("retention", () => {
     const ancientIds = [await insertEvent(projectId, ancient), await insertEvent(short.id, ancient)];
     const expired = await insertEvent(short.id, new Date(now.getTime() - 200 * DAY));
     const kept = await insertEvent(projectId, new Date(now.getTime() - 200 * DAY));
+    // Rollup rows of the short-retention project: the old day goes with its events.
+    const oldDay = new Date(now.getTime() - 200 * DAY).toISOString().slice(0, 10);
+    const newDay = new Date(now.getTime() - 2 * DAY).toISOString().slice(0, 10);
+    for (const day of [oldDay, newDay]) {
+      await q(
+        `insert into rollup_event_days (project_id, day, event, dim, value, events, persons, sessions, revenue, commission) values ($1, $2, 'old', '', '', 1, 1, 0, 0, 0)`,
+        [short.id, day],
+      );
+      await q(`insert into rollup_person_days (project_id, day, person_id, events) values ($1, $2, $3, 1)`, [short.id, day, randomUUID()]);
+      await q(`insert into rollup_day_states (project_id, rollup, day, timezone, watermark) values ($1, 'event_days', $2, 'UTC', now())`, [short.id, day]);
+    }
     const recent = (await q(`select count(*)::int as n from events where timestamp > now() - interval '1 day'`))[0].n;
 
     const tasks = buildTaskList(server.env.deps);
@@ -332,6 +343,10 @@ describe("retention", () => {
     );
 
     expect((await q(`select to_regclass($1) is not null as present`, [oldPartition]))[0].present).toBe(false);
+    for (const table of ["rollup_event_days", "rollup_person_days", "rollup_day_states"]) {
+      const days = await q(`select to_char(day, 'YYYY-MM-DD') as day from ${table} where project_id = $1 order by day`, [short.id]);
+      expect(days.map((r) => r.day), table).toEqual([newDay]);
+    }
     const all = [...ancientIds, expired, kept];
     expect((await q(`select uuid from events where uuid = any($1::uuid[])`, [all])).map((r) => r.uuid)).toEqual([kept]);
     expect((await q(`select uuid from event_uuids where uuid = any($1::uuid[])`, [all])).map((r) => r.uuid)).toEqual([kept]);
