@@ -33,6 +33,11 @@ export const configSchema = z.object({
   /** HTTP processes sharing the port (node:cluster); capture is CPU-bound in Node, so use the cores. */
   FORESIGHT_WEB_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   FORESIGHT_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  /** Bearer token accepted by GET /metrics besides project secret keys. */
+  FORESIGHT_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Default SMTP server for email channels without their own, e.g. smtp://user:pass@host:587. */
+  FORESIGHT_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  FORESIGHT_SMTP_FROM: z.string().min(3).default("Foresight <foresight@localhost>"),
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -57,7 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? "environment");
         const value = env[name];
-        const shown = value === undefined || /PASSWORD|SECRET|KEY|DSN/.test(name) ? "" : ` (got "${value}")`;
+        const shown = value === undefined || /PASSWORD|SECRET|KEY|DSN|TOKEN|SMTP_URL/.test(name) ? "" : ` (got "${value}")`;
         return `${name}: ${i.message}${shown}`;
       }),
     );

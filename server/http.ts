@@ -9,7 +9,11 @@ import { repoRoot } from "./config";
 import type { Deps } from "./deps";
 import { clearSessionCookie, sessionCookie } from "./auth/cookies";
 import { checkHealth } from "./monitoring/health";
+import { installErrorRecorder } from "./monitoring/error-records";
+import { metricsMiddleware, metricsRoute } from "./monitoring/http-metrics";
+import { bindMetrics } from "./monitoring/metrics";
 import { captureError } from "./monitoring/sentry";
+import { queueDepth } from "./jobs/queue";
 import { captureRoutes } from "./ingest/routes";
 import { flagRoutes } from "./flags/routes";
 import type { CaptureService } from "./ingest/service";
@@ -28,6 +32,11 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+
+  installErrorRecorder(deps);
+  bindMetrics({ pool: deps.db.pool, queueDepth: () => queueDepth(deps.db.pool).then(({ installed: _, ...d }) => d) });
+  app.use(metricsMiddleware());
+  app.get("/metrics", metricsRoute(deps));
 
   app.get("/api/health", async (_req, res) => {
     const health = await checkHealth(deps);

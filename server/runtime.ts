@@ -15,6 +15,7 @@ import { createHttpApp, listen, type WebServer } from "./http";
 import { ensureRemixBuild } from "./remix-build";
 import { captureError, flushSentry, initSentry } from "./monitoring/sentry";
 import { startWorker } from "../workers/runner";
+import { startMetricsSampler } from "./monitoring/metric-sampler";
 import { ensureEventPartitions } from "./ingest/partitions";
 import { createCaptureService, wireCaptureHooks, type CaptureService } from "./ingest/service";
 
@@ -68,7 +69,9 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       const db = connectDatabase(config.DATABASE_URL!);
       stack.push({ name: "database pool", stop: () => db.close() });
       const index = process.env.FORESIGHT_WEB_INDEX ?? String(cluster.worker!.id);
-      await serveWeb(createDeps(config, db, logger), stack, `w${index}`);
+      const deps = createDeps(config, db, logger);
+      stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
+      await serveWeb(deps, stack, `w${index}`);
     } catch (err) {
       say(`foresight: ${(err as Error).message}`);
       await shutdown(1);
@@ -83,6 +86,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     const db = connectDatabase(opened.url);
     stack.push({ name: "database pool", stop: () => db.close() });
     const deps = createDeps(config, db, logger);
+    stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
     await ensureEventPartitions(db.pool);
 
     let report: FirstRunReport | null = null;

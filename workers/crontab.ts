@@ -10,4 +10,7 @@ export const crontab = [
   "* * * * * refresh_rollups ?jobKey=refresh_rollups&jobKeyMode=preserve_run_at&queue=rollups&max=3",
   "*/15 * * * * recompute_cohorts ?max=1",
   "* * * * * apply_flag_changes ?jobKey=apply_flag_changes&jobKeyMode=preserve_run_at&max=1",
+  "* * * * * evaluate_alerts ?jobKey=evaluate_alerts&jobKeyMode=preserve_run_at&max=1",
+  "* * * * * deliver_notifications ?jobKey=deliver_notifications&jobKeyMode=preserve_run_at&max=1",
+  "*/10 * * * * downsample_metrics ?jobKey=downsample_metrics&max=1",
 ].join("\n");

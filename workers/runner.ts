@@ -1,11 +1,16 @@
 import { Logger as GraphileLogger, run, type Runner } from "graphile-worker";
 import type { Deps } from "../server/deps";
+import { queueDepth } from "../server/jobs/queue";
+import { installErrorRecorder } from "../server/monitoring/error-records";
+import { bindMetrics } from "../server/monitoring/metrics";
 import { crontab } from "./crontab";
 import { buildTaskList } from "./task-list";
 
 /** Starts the graphile-worker runner on the shared pool; signals are handled by Foresight itself. */
 export async function startWorker(deps: Deps): Promise<Runner> {
   const log = deps.logger.child({ component: "worker" });
+  installErrorRecorder(deps);
+  bindMetrics({ pool: deps.db.pool, queueDepth: () => queueDepth(deps.db.pool).then(({ installed: _, ...d }) => d) });
   const logger = new GraphileLogger(() => (level, message, meta) => {
     const fn = level === "error" ? log.error : level === "warning" ? log.warn : level === "info" ? log.info : log.debug;
     fn.call(log, meta ?? {}, message);

@@ -1,6 +1,7 @@
 import type { Task, TaskList } from "graphile-worker";
 import type { Deps } from "../server/deps";
 import { taskCatalog, type TaskName } from "../server/jobs/catalog";
+import { observeJob } from "../server/monitoring/metrics";
 import { captureError } from "../server/monitoring/sentry";
 import { taskHandlers } from "./tasks";
 
@@ -25,8 +26,8 @@ function wrap(name: TaskName, deps: Deps): Task {
     const run = await prisma.jobRun.create({
       data: { jobId: String(helpers.job.id), task: name, status: "running", attempt: helpers.job.attempts },
     });
-    const finish = (status: string, extra: { error?: string; result?: object }) =>
-      prisma.jobRun.update({
+    const finish = (status: "completed" | "failed", extra: { error?: string; result?: object }) =>
+      (observeJob(name, status, Date.now() - started), prisma.jobRun).update({
         where: { id: run.id },
         data: { status, finishedAt: new Date(), durationMs: Date.now() - started, ...extra },
       });

@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from "express";
 import type { Logger } from "../logger";
+import { countCapture } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
 import { decodeBody, readBody } from "./body";
 import { CaptureError } from "./capture-error";
@@ -66,6 +67,7 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
       cors(req, res);
       try {
         const result = await pipeline.capture(request(req, parse, keyFrom, await readBody(req)));
+        countCapture(result.accepted, result.errors.length);
         if (result.errors.length) {
           sendJson(res, 400, { status: 0, accepted: result.accepted, errors: result.errors });
         } else {

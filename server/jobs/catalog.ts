@@ -38,6 +38,26 @@ export const taskCatalog = {
     payload: z.object(cronStamp).strict(),
     manual: true,
   },
+  sample_metrics: {
+    description: "Sample this worker's metrics registry into metric_samples once (each process also samples itself every 10 s)",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
+  downsample_metrics: {
+    description: "Fold metric samples into 1-minute and 1-hour rows and delete samples past retention",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
+  evaluate_alerts: {
+    description: "Evaluate the enabled alert rules (one, or all) and queue notifications for firings and resolutions",
+    payload: z.object({ ruleId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
+  deliver_notifications: {
+    description: "Send queued notifications (email, Slack, PagerDuty, webhook), retrying failures with backoff",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

@@ -17,15 +17,26 @@ export function initSentry(opts: { dsn?: string; environment?: string; release?:
 
 export type ErrorContext = Record<string, string | number | boolean | null | undefined>;
 
+type LocalRecorder = (error: unknown, context: ErrorContext, sentryEventId: string | undefined) => void;
+let localRecorder: LocalRecorder | null = null;
+
+/** Errors are also recorded locally (error_records); the process that owns a database sets this. */
+export function setLocalErrorRecorder(fn: LocalRecorder | null): void {
+  localRecorder = fn;
+}
+
 /** Reports an unexpected error with what was being done (request, procedure or job). */
 export function captureError(error: unknown, context: ErrorContext): string | undefined {
-  if (!enabled) return undefined;
-  return Sentry.withScope((scope) => {
-    scope.setTag("foresight.kind", String(context.kind ?? "unknown"));
-    scope.setContext("foresight", context);
-    if (typeof context.userId === "string") scope.setUser({ id: context.userId });
-    return Sentry.captureException(error);
-  });
+  const eventId = enabled
+    ? Sentry.withScope((scope) => {
+        scope.setTag("foresight.kind", String(context.kind ?? "unknown"));
+        scope.setContext("foresight", context);
+        if (typeof context.userId === "string") scope.setUser({ id: context.userId });
+        return Sentry.captureException(error);
+      })
+    : undefined;
+  localRecorder?.(error, context, eventId);
+  return eventId;
 }
 
 export async function flushSentry(timeoutMs = 2000): Promise<void> {

@@ -5,6 +5,7 @@ import { ZodError, z } from "zod";
 import type { Deps } from "../deps";
 import type { ResolvedSession } from "../auth/sessions";
 import { hasRole, type Role } from "../auth/roles";
+import { trpcDuration } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
 
 // ---- context -------------------------------------------------------------------------------
@@ -53,6 +54,13 @@ const reportErrors = t.middleware(async ({ ctx, next, path, type }) => {
   return result;
 });
 
+const timeProcedures = t.middleware(async ({ next, path, type }) => {
+  const start = performance.now();
+  const result = await next();
+  trpcDuration.observe({ path, type, outcome: result.ok ? "ok" : "error" }, (performance.now() - start) / 1000);
+  return result;
+});
+
 function requireRole(minRole: Role) {
   return t.middleware(async ({ ctx, next }) => {
     const session = ctx.session;
@@ -73,7 +81,7 @@ async function resolveProject(deps: Deps, projectId: string | null) {
   return project;
 }
 
-const base = t.procedure.use(reportErrors);
+const base = t.procedure.use(timeProcedures).use(reportErrors);
 
 export const publicProcedure = base.meta({ minRole: null });
 export const viewerProcedure = base.meta({ minRole: "viewer" }).use(requireRole("viewer"));

@@ -2,6 +2,10 @@ import type { TaskName } from "../../server/jobs/catalog";
 import type { TaskHandler } from "../define-task";
 import { applyFlagChangesTask } from "./apply-flag-changes";
 import { applyRetentionTask } from "./apply-retention";
+import { deliverNotificationsTask } from "./deliver-notifications";
+import { downsampleMetricsTask } from "./downsample-metrics";
+import { evaluateAlertsTask } from "./evaluate-alerts";
+import { sampleMetricsTask } from "./sample-metrics";
 import { maintainEventPartitionsTask } from "./maintain-event-partitions";
 import { purgeExpiredSessionsTask } from "./purge-expired-sessions";
 import { refreshRollupsTask } from "./refresh-rollups";
@@ -15,4 +19,8 @@ export const taskHandlers: { [N in TaskName]: TaskHandler<N> } = {
   refresh_rollups: refreshRollupsTask,
   recompute_cohorts: recomputeCohortsTask,
   apply_flag_changes: applyFlagChangesTask,
+  sample_metrics: sampleMetricsTask,
+  downsample_metrics: downsampleMetricsTask,
+  evaluate_alerts: evaluateAlertsTask,
+  deliver_notifications: deliverNotificationsTask,
 };

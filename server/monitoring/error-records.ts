@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { setLocalErrorRecorder } from "./sentry";
+import type { PrismaClient } from "../db/generated/client";
+
+/** The first stack frame that is not Node's own: where the error was thrown in our code. */
+export function topFrame(stack: string | undefined): string {
+  const frames = (stack ?? "").split("\n").slice(1).map((l) => l.trim()).filter((l) => l.startsWith("at "));
+  const ours = frames.find((f) => !f.includes("node:") && !f.includes("node_modules")) ?? frames[0] ?? "";
+  // Line and column stay (they locate the bug); absolute paths and query strings do not.
+  return ours.replace(/\(?(file:\/\/)?\/[^)]*?\/(server|app|workers|ml|build)\//, "($2/").replace(/\?[^:)]*/, "");
+}
+
+export function errorFingerprint(message: string, stack: string | undefined): string {
+  // Numbers and ids in messages would split one bug into many rows.
+  const normalized = message.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, "<id>").replace(/\d+/g, "<n>");
+  return createHash("sha256").update(`${normalized}\n${topFrame(stack)}`).digest("hex").slice(0, 32);
+}
+
+export interface ErrorOccurrence {
+  source: string;
+  error: unknown;
+  context?: Record<string, unknown>;
+  sentryEventId?: string;
+  at?: Date;
+}
+
+/** Upserts one row per fingerprint: count, first and last seen, the latest Sentry event id. */
+export async function recordError(prisma: PrismaClient, o: ErrorOccurrence) {
+  const err = o.error instanceof Error ? o.error : new Error(String(o.error));
+  const message = (err.message || err.name || "Error").slice(0, 2000);
+  const stack = err.stack?.slice(0, 8000);
+  const fingerprint = errorFingerprint(message, stack);
+  const at = o.at ?? new Date();
+  const context = JSON.parse(JSON.stringify(o.context ?? {}));
+  return prisma.errorRecord.upsert({
+    where: { fingerprint },
+    create: { fingerprint, source: o.source, message, stack, firstSeen: at, lastSeen: at, sentryEventId: o.sentryEventId, context },
+    update: {
+      count: { increment: 1 },
+      lastSeen: at,
+      message,
+      stack,
+      context,
+      ...(o.sentryEventId ? { sentryEventId: o.sentryEventId } : {}),
+    },
+  });
+}
+
+export async function listErrors(prisma: PrismaClient, opts: { limit: number; source?: string }) {
+  return prisma.errorRecord.findMany({
+    where: opts.source ? { source: opts.source } : {},
+    orderBy: { lastSeen: "desc" },
+    take: opts.limit,
+  });
+}
+
+/**
+ * Link to the Sentry event: https://<host>/organizations/<org>/issues/?query=<event id> needs the
+ * org slug, which a DSN lacks; the project-scoped event URL works for sentry.io and self-hosted.
+ */
+export function sentryEventUrl(dsn: string | undefined, eventId: string | null): string | null {
+  if (!dsn || !eventId) return null;
+  try {
+    const u = new URL(dsn);
+    const projectId = u.pathname.replace(/^\//, "").split("/").pop();
+    const host = u.hostname.replace(/^o\d+\.ingest\./, "");
+    return `${u.protocol}//${host}${u.port ? `:${u.port}` : ""}/projects/${projectId}/events/${eventId}/`;
+  } catch {
+    return null;
+  }
+}
+
+/** Installs the local recorder behind captureError for this process (web or worker). */
+export function installErrorRecorder(deps: { db: { prisma: PrismaClient }; logger: { warn(o: object, m: string): void } }): void {
+  setLocalErrorRecorder((error, context, sentryEventId) => {
+    const source = String(context.kind ?? "server");
+    recordError(deps.db.prisma, { source, error, context, sentryEventId }).catch((err) =>
+      deps.logger.warn({ err }, "could not record the error locally"),
+    );
+  });
+}
