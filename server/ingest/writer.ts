@@ -102,8 +102,11 @@ const CAREFUL_MS = 5_000;
 /**
  * Group commit for capture: concurrent requests' batches are written together, up to
  * `maxRows` per transaction on up to `connections` connections, and each request is answered
- * once its rows are committed. A transaction dedupes by (project, uuid) through `event_uuids`,
- * resolves persons, COPYs the new events and records definitions.
+ * once its rows are committed. A transaction takes two round trips when its persons are known
+ * (docs/decisions/0012-ingest-writer-two-round-trips.md): (1) begin, the project locks, recent
+ * merges and the claims of its event ids in `event_uuids`; (2) a binary COPY of the new events,
+ * the person property updates and the commit. Persons of new distinct ids are created before,
+ * in a statement of their own; identify/alias links and persons not cached are resolved between.
  * When the database is unreachable, batches go to the spool (answered after fsync) and are
  * replayed in order once it is back; until the spool is drained, new batches queue behind it.
  */
@@ -146,8 +149,8 @@ export class IngestWriter {
   }
 
   private pump() {
-    const maxRows = this.opts.maxRows ?? Number(process.env.FORESIGHT_INGEST_GROUP_ROWS ?? 1000);
-    while (this.active < (this.opts.connections ?? Number(process.env.FORESIGHT_INGEST_CONNECTIONS ?? 3)) && this.pending.length) {
+    const maxRows = this.opts.maxRows ?? 1000;
+    while (this.active < (this.opts.connections ?? 3) && this.pending.length) {
       const group: Submission[] = [];
       let n = 0;
       while (this.pending.length && (group.length === 0 || n + this.pending[0]!.rows.length <= maxRows)) {

@@ -98,7 +98,7 @@ function spawnWeb(nodeArgs: string[], env: Record<string, string>) {
   const proc = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, "bin", "foresight.mjs"), "web"], {
     cwd: repoRoot,
     // Only what the server needs: no DATABASE_URL or other FORESIGHT_* from the caller's shell.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...ingestTuning(), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -134,7 +134,3 @@ function spawnWeb(nodeArgs: string[], env: Record<string, string>) {
   return { proc, exited, output: () => out, waitForOutput };
 }
 
-/** FORESIGHT_INGEST_* settings of the caller's shell reach the server (writer tuning experiments). */
-function ingestTuning(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("FORESIGHT_INGEST_") && e[1] !== undefined));
-}
