@@ -19,6 +19,7 @@ interface Entry {
   value: Promise<ProjectFlags>;
   checkedAt: number;
   stale: boolean;
+  revalidating: boolean;
 }
 
 const STAMP_SQL = `select count(*)::int as n, coalesce(sum(version), 0)::text as versions,
@@ -29,7 +30,8 @@ const STAMP_SQL = `select count(*)::int as n, coalesce(sum(version), 0)::text as
  * Live (non-archived) flag definitions per project, kept in memory. This process's own writes
  * drop a project's entry at once (`invalidate`); changes made elsewhere (the worker applying a
  * scheduled change, another web process) are noticed by comparing a cheap version stamp
- * (count, sum of versions, newest updated_at) at most once per `revalidateMs`.
+ * (count, sum of versions, newest updated_at) at most once per `revalidateMs`, in the background:
+ * requests keep the cached set meanwhile, so they are a check's round trip late at worst.
  */
 export class FlagDefinitionsCache {
   private entries = new Map<string, Entry>();
@@ -50,24 +52,31 @@ export class FlagDefinitionsCache {
   async get(projectId: string): Promise<ProjectFlags> {
     const now = Date.now();
     const e = this.entries.get(projectId);
-    if (e && !e.stale && now - e.checkedAt < this.revalidateMs) return e.value;
     if (e && !e.stale) {
-      e.checkedAt = now;
-      const previous = e.value;
-      const value = (async () => {
-        const stamp = await this.stamp(projectId).catch(() => null);
-        const cached = await previous.catch(() => null);
-        if (stamp !== null && cached && cached.stamp === stamp) return cached;
-        return this.load(projectId);
-      })();
-      e.value = value;
-      value.catch(() => this.entries.delete(projectId));
-      return value;
+      // Stale-while-revalidate: requests never wait for the version check, only for a first load
+      // or after this process's own change.
+      if (now - e.checkedAt >= this.revalidateMs && !e.revalidating) {
+        e.checkedAt = now;
+        e.revalidating = true;
+        void this.revalidate(projectId, e).finally(() => (e.revalidating = false));
+      }
+      return e.value;
     }
     const value = this.load(projectId);
-    this.entries.set(projectId, { value, checkedAt: now, stale: false });
+    this.entries.set(projectId, { value, checkedAt: now, stale: false, revalidating: false });
     value.catch(() => this.entries.delete(projectId));
     return value;
+  }
+
+  private async revalidate(projectId: string, e: Entry): Promise<void> {
+    try {
+      const [stamp, cached] = await Promise.all([this.stamp(projectId), e.value]);
+      if (cached.stamp === stamp) return;
+      const fresh = await this.load(projectId);
+      if (this.entries.get(projectId) === e && !e.stale) e.value = Promise.resolve(fresh);
+    } catch {
+      // Keep serving what we have; the next check retries.
+    }
   }
 
   private async stamp(projectId: string): Promise<string> {

@@ -68,7 +68,8 @@ export class FlagService {
     let cohorts: string[] = [];
     let found = false;
     if (flags.length > 0) {
-      const { rows } = await this.deps.db.pool.query(PERSON_SQL, [projectId, req.distinctId, defs.cohortIds]);
+      // Named: PostgreSQL parses and plans it once per connection.
+      const { rows } = await this.deps.db.pool.query({ name: "flags_person", text: PERSON_SQL, values: [projectId, req.distinctId, defs.cohortIds] });
       if (rows[0]) {
         found = true;
         stored = rows[0].properties ?? {};
