@@ -1,6 +1,6 @@
 // Feature flag evaluation: pure and deterministic. The Node SDK has a copy
 // (sdk/node/src/flags-evaluate.ts, identical below the imports; a unit test compares them) and both
-// are tested against server/flags/evaluation-vectors.json. See docs/decisions/0012-feature-flags.md.
+// are tested against server/flags/evaluation-vectors.json. See docs/decisions/0014-feature-flags.md.
 //
 // 1. A disabled flag is false; a flag limited to environments is false outside them.
 // 2. Rules are tried in order; the first whose conditions all hold decides (no conditions: everyone).
