@@ -1,11 +1,14 @@
 import { createCallerFactory, router } from "./init";
+import { alertsRouter } from "./routers/alerts";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { channelsRouter } from "./routers/channels";
 import { cohortsRouter } from "./routers/cohorts";
 import { flagsRouter } from "./routers/flags";
 import { insightsRouter } from "./routers/insights";
 import { jobsRouter } from "./routers/jobs";
+import { monitoringRouter } from "./routers/monitoring";
 import { privacyRouter } from "./routers/privacy";
 import { projectSettingsRouter } from "./routers/project-settings";
 import { projectsRouter } from "./routers/projects";
@@ -25,6 +28,9 @@ export const appRouter = router({
   cohorts: cohortsRouter,
   insights: insightsRouter,
   flags: flagsRouter,
+  alerts: alertsRouter,
+  channels: channelsRouter,
+  monitoring: monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { listErrors, sentryEventUrl } from "../../monitoring/error-records";
+import { latencyTable, metricSeries } from "../../monitoring/metric-store";
+import { router, viewerProcedure } from "../init";
+
+const windowInput = z.object({ windowMinutes: z.number().int().min(1).max(90 * 24 * 60).default(60) }).optional();
+
+export const monitoringRouter = router({
+  /** Locally recorded server errors, with a link to the Sentry event when a DSN is set. */
+  errors: viewerProcedure
+    .input(z.object({ source: z.string().max(40).optional(), limit: z.number().int().min(1).max(500).default(100) }).optional())
+    .query(async ({ ctx, input }) => {
+      const rows = await listErrors(ctx.deps.db.prisma, { limit: input?.limit ?? 100, source: input?.source });
+      const dsn = ctx.deps.config.SENTRY_DSN;
+      return rows.map((r) => ({ ...r, sentryUrl: sentryEventUrl(dsn, r.sentryEventId) }));
+    }),
+
+  /** Latency percentiles per route and per procedure over the last window, slowest p95 first. */
+  performance: viewerProcedure.input(windowInput).query(async ({ ctx, input }) => {
+    const to = new Date();
+    const from = new Date(to.getTime() - (input?.windowMinutes ?? 60) * 60_000);
+    const { pool } = ctx.deps.db;
+    const [routes, procedures] = await Promise.all([latencyTable(pool, "http", "route", from, to), latencyTable(pool, "trpc", "path", from, to)]);
+    return { from: from.toISOString(), to: to.toISOString(), routes, procedures };
+  }),
+
+  /** One stored series for a chart. */
+  series: viewerProcedure
+    .input(z.object({ name: z.string().min(1).max(100), labels: z.record(z.string(), z.string()).default({}), windowMinutes: z.number().int().min(1).max(90 * 24 * 60).default(60) }))
+    .query(async ({ ctx, input }) => {
+      const to = new Date();
+      const from = new Date(to.getTime() - input.windowMinutes * 60_000);
+      const bucketSeconds = Math.max(10, Math.ceil((input.windowMinutes * 60) / 120 / 10) * 10);
+      return metricSeries(ctx.deps.db.pool, { name: input.name, labels: input.labels, from, to, bucketSeconds });
+    }),
+});
