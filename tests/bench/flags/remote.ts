@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { summariseCpuProfile } from "../ingest/profile";
+import { cpuSnapshot, cpuSplit } from "../ingest/proc-stats";
 import { startForesight } from "../ingest/foresight-process";
 import { fmt, table } from "../support/table";
 
@@ -48,13 +49,18 @@ function request(method: "GET" | "POST", path: string, body?: string): Promise<n
   });
 }
 
-interface Run { name: string; p50: number; p90: number; p99: number; max: number; errors: number; achieved: number }
+interface Run {
+  name: string; p50: number; p90: number; p99: number; max: number; errors: number; achieved: number;
+  /** Server CPU per request (node + PostgreSQL backends), ms; and the machine's busy share from everything else. */
+  nodeMs: number; pgMs: number; restCores: number;
+}
 
 /** Open loop: request i is due at start + i / rate; its latency runs from then until the answer. */
 async function openLoop(name: string, make: (i: number) => Promise<number>): Promise<Run> {
   const total = Math.round(SECONDS * RATE);
   const latencies: number[] = [];
   let errors = 0;
+  const before = cpuSnapshot(fs.pid);
   const start = performance.now() + 50;
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -73,9 +79,15 @@ async function openLoop(name: string, make: (i: number) => Promise<number>): Pro
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
+  const cpu = cpuSplit(before, cpuSnapshot(fs.pid));
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { name, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: latencies.at(-1) ?? NaN, errors, achieved: total / elapsed };
+  return {
+    name, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: latencies.at(-1) ?? NaN, errors, achieved: total / elapsed,
+    nodeMs: ((cpu.cpu["server node"] ?? 0) * 1000) / total,
+    pgMs: (((cpu.cpu["postgres backends"] ?? 0) + (cpu.cpu["postgres background"] ?? 0)) * 1000) / total,
+    restCores: (cpu.cpu["rest of the machine"] ?? 0) / cpu.seconds,
+  };
 }
 
 try {
@@ -125,9 +137,10 @@ try {
   const ms = (n: number) => fmt.fixed(n, 2);
   console.log(`\nNode ${process.version}, ${SECONDS} s at ${RATE} requests/s (open loop, latency from the scheduled send), loopback\n`);
   console.log(table(
-    ["endpoint", "achieved/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"],
-    [reference, flags].map((r) => [r.name, fmt.int(r.achieved), ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.errors]),
+    ["endpoint", "achieved/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "node CPU ms/req", "pg CPU ms/req", "other load (cores)"],
+    [reference, flags].map((r) => [r.name, fmt.int(r.achieved), ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.errors, fmt.fixed(r.nodeMs, 3), fmt.fixed(r.pgMs, 3), fmt.fixed(r.restCores, 2)]),
   ));
+  console.log(`\n"other load": CPU used by processes outside this benchmark and its server during the run, in cores (${os.cpus().length} on this machine).`);
 } catch (err) {
   say(`failed: ${(err as Error).stack}`);
   process.exitCode = 1;
