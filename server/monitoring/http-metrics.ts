@@ -74,7 +74,7 @@ export function metricsRoute(deps: Deps): express.RequestHandler {
         return;
       }
       res.setHeader("Content-Type", registry.contentType);
-      res.send(await registry.metrics());
+      res.end(await registry.metrics());
     } catch (err) {
       next(err);
     }

@@ -7,7 +7,7 @@ import { ResultCache } from "../query/cache";
  * (metric-sampler.ts) writes what pages draw into metric_samples, so history survives restarts.
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "foresight_process_" });
+collectDefaultMetrics({ register: registry, prefix: "foresight_" });
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 
