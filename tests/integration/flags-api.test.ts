@@ -6,6 +6,8 @@ import { ForesightFlags } from "../../sdk/node/src/index";
 import { post } from "../support/capture-client";
 import { signIn } from "../support/users";
 import { startTestWebServer } from "../support/web-server";
+import { taskCatalog } from "../../server/jobs/catalog";
+import { applyFlagChangesTask } from "../../workers/tasks/apply-flag-changes";
 
 let server: Awaited<ReturnType<typeof startTestWebServer>>;
 let base: string;
@@ -228,6 +230,17 @@ describe("flags router", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     const audit = await q(`select action from audit_logs where target_id = $1 order by id`, [flagIds.cohort]);
     expect(audit.map((r) => r.action)).toEqual(["flag.create", "flag.schedule_change", "flag.apply_scheduled_change"]);
+  });
+});
+
+describe("apply_flag_changes task", () => {
+  it("applies due changes and recounts exposures, from a cron payload", async () => {
+    await analyst.flags.scheduleChange({ id: flagIds.pro!, at: new Date(Date.now() - 1000), change: { name: "Pro banner (scheduled)" } });
+    const payload = taskCatalog.apply_flag_changes.payload.parse({ _cron: { ts: new Date().toISOString(), backfilled: false } });
+    const result = await applyFlagChangesTask(payload, { deps: server.env.deps, helpers: {} as never });
+    expect(result).toMatchObject({ applied: 1, failed: 0 });
+    expect((result as { exposureRows: number }).exposureRows).toBeGreaterThan(0);
+    expect((await analyst.flags.get({ id: flagIds.pro! })).name).toBe("Pro banner (scheduled)");
   });
 });
 
