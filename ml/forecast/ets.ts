@@ -47,7 +47,7 @@ export function etsFilter(y: number[], p: EtsParams): EtsRun {
   let ok = true;
   for (let t = 0; t < y.length; t++) {
     const base = l + phi * b;
-    const s = sk === "N" ? (sk === "N" ? 0 : 0) : season[t % m]!;
+    const s = sk === "N" ? 0 : season[t % m]!;
     const yhat = sk === "A" ? base + s : sk === "M" ? base * s : base;
     const e = y[t]! - yhat;
     fitted.push(yhat);
