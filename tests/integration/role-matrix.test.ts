@@ -17,16 +17,19 @@ const rank: Record<Identity, number> = { anonymous: 0, viewer: 1, analyst: 2, ad
 const mustBeAdmin = [
   /^users\./, /^apiKeys\./, /^audit\./, /^projects\.(create|update)$/, /^jobs\.runNow$/,
   /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/, /^flags\.delete$/,
+  /^channels\.(create|update|delete|sendTest)$/,
 ];
 const mustBePublic = ["auth.login", "auth.me", "system.health"];
 // Changing shared analysis objects needs an analyst; reading them, a viewer.
 const mustBeAnalyst = [
   /^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/,
   /^flags\.(create|update|setEnabled|archive|scheduleChange|cancelScheduledChange)$/,
+  /^alerts\.(create|update|delete|acknowledge|evaluateNow)$/,
 ];
 const mustBeViewer = [
   /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
   /^flags\.(list|get|evaluate|stats)$/,
+  /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series)$/,
 ];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
