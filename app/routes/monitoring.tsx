@@ -21,6 +21,10 @@ export default function MonitoringLayout() {
         items={[
           { to: "/monitoring", label: "Overview", end: true },
           { to: "/monitoring/jobs", label: "Jobs" },
+          { to: "/monitoring/performance", label: "Performance" },
+          { to: "/monitoring/errors", label: "Errors" },
+          { to: "/monitoring/alerts", label: "Alerts" },
+          { to: "/monitoring/channels", label: "Channels" },
         ]}
       />
       <Outlet />
