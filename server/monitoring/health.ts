@@ -1,5 +1,6 @@
 import { appVersion } from "../config";
 import type { Deps } from "../deps";
+import { dbQueryDuration } from "./metrics";
 
 const startedAt = Date.now();
 
@@ -16,6 +17,7 @@ export async function checkHealth(deps: Pick<Deps, "db" | "logger">): Promise<He
   let database: Health["database"];
   try {
     await deps.db.pool.query("select 1");
+    dbQueryDuration.observe({ query: "health" }, (performance.now() - t0) / 1000);
     database = { ok: true, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
   } catch (err) {
     // Public endpoint: the reason goes to the logs, not to whoever asks.
