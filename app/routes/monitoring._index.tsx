@@ -8,13 +8,19 @@ import { requireUser } from "~/lib/guards.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(context, request);
-  const [health, jobs] = await Promise.all([context.trpc.system.health(), context.trpc.jobs.overview({ limit: 1 })]);
+  const [health, jobs, perf, rules] = await Promise.all([
+    context.trpc.system.health(),
+    context.trpc.jobs.overview({ limit: 1 }),
+    context.trpc.monitoring.performance({ windowMinutes: 15 }),
+    context.trpc.alerts.list(),
+  ]);
   const failed24h = jobs.last24h.filter((r) => r.status === "failed").reduce((n, r) => n + r.count, 0);
-  return json({ health, depth: jobs.depth, failed24h });
+  const web = perf.routes.find((r) => r.key === "*") ?? null;
+  return json({ health, depth: jobs.depth, failed24h, web, firing: rules.filter((r) => r.state === "firing").map((r) => r.name) });
 }
 
 export default function MonitoringOverview() {
-  const { health, depth, failed24h } = useLoaderData<typeof loader>();
+  const { health, depth, failed24h, web, firing } = useLoaderData<typeof loader>();
   return (
     <div className="stack-lg">
       <div className="grid grid-2">
@@ -33,12 +39,27 @@ export default function MonitoringOverview() {
           <QueueDepth depth={depth} />
         </Card>
       </div>
-      <Card title="Coming next" className="card-muted">
-        <p className="muted">
-          Request timings, ingestion throughput and error rates will appear here once the metrics registry is built. For now this
-          page shows health and the job queue.
-        </p>
-      </Card>
+      <div className="grid grid-2">
+        <Card
+          title="Requests, last 15 minutes"
+          footer={<Link to="/monitoring/performance" className="btn btn-secondary btn-sm">Open performance</Link>}
+        >
+          {web ? (
+            <p data-testid="overview-requests">
+              {web.requests} requests, {web.errors} server errors
+              {web.requests > 0 ? ` (${((100 * web.errors) / web.requests).toFixed(2)}%)` : ""}, worst p95{" "}
+              {web.p95 === null ? "—" : `${Math.round(web.p95 * 1000)} ms`}.
+            </p>
+          ) : (
+            <p className="muted">No samples yet: each process samples its metrics every 10 seconds.</p>
+          )}
+        </Card>
+        <Card
+          title="Alerts"
+          description={firing.length ? `${firing.length} firing: ${firing.join(", ")}` : "Nothing firing."}
+          footer={<Link to="/monitoring/alerts" className="btn btn-secondary btn-sm">Open alerts</Link>}
+        />
+      </div>
     </div>
   );
 }

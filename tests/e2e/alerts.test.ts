@@ -81,6 +81,13 @@ describe("browser: alert rules", () => {
 
     await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: "Channels" }).click();
     await page.getByTestId("deliveries").getByRole("row", { name: /Ops hook/ }).filter({ hasText: "sent" }).first().waitFor();
+
+    await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: "Overview" }).click();
+    await page.getByText("1 firing: Checkout errors (UI)").waitFor();
+    for (const [tab, heading] of [["Performance", "HTTP routes"], ["Errors", "Server errors"]] as const) {
+      await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: tab }).click();
+      await page.getByRole("heading", { name: heading }).waitFor();
+    }
     expect(errors).toEqual([]);
   });
 });
