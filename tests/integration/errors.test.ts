@@ -8,6 +8,7 @@ import { createTestEnv, type TestEnv } from "../support/db";
 import { startSentryListener } from "../support/sentry-listener";
 import { signIn } from "../support/users";
 import { waitFor } from "../support/wait";
+import { startWorker } from "../../workers/runner";
 
 let env: TestEnv;
 let sentry: Awaited<ReturnType<typeof startSentryListener>>;
@@ -52,6 +53,20 @@ describe("local error records", () => {
     expect(shown).toMatchObject({ id: record.id, count: 3, sentryEventId: record.sentryEventId });
     const port = new URL(sentry.dsn).port;
     expect(shown!.sentryUrl).toBe(`http://127.0.0.1:${port}/projects/4242/events/${record.sentryEventId}/`);
+  });
+
+  it("records a failing job with its task", async () => {
+    const runner = await startWorker(env.deps);
+    try {
+      await env.db.pool.query("select graphile_worker.add_job('purge_expired_sessions', $1::json, max_attempts := 1)", [
+        JSON.stringify({ jobHistoryDays: "soon" }),
+      ]);
+      const record = await waitFor(() => env.db.prisma.errorRecord.findFirst({ where: { source: "job" } }), "the job error record");
+      expect(record.message).toMatch(/^invalid payload for purge_expired_sessions/);
+      expect(record.context).toMatchObject({ kind: "job", task: "purge_expired_sessions", attempt: 1 });
+    } finally {
+      await runner.stop();
+    }
   });
 
   it("fingerprints by message shape and top frame", () => {
