@@ -64,7 +64,7 @@ export async function runInsight(
       range: { from: range.from.toISOString(), to: range.to.toISOString() },
     },
   };
-  cache.set(key, answer);
+  if (watermark.settled) cache.set(key, answer);
   return answer;
 }
 

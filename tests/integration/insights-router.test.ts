@@ -37,7 +37,9 @@ beforeAll(async () => {
   for (const p of people) await pool.query(`insert into persons (id, project_id, properties) values ($1, $2, $3)`, [p.id, projectId, { name: p.name }]);
   for (const e of events) {
     await pool.query(
-      `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties) values ($1, $2, $3, $4, $5, $6, $7)`,
+      // Stored a minute ago: the result cache keeps answers only once the data has settled.
+      `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties, inserted_at)
+       values ($1, $2, $3, $4, $5, $6, $7, now() - interval '1 minute')`,
       [projectId, randomUUID(), e.event, at(e.t), people[e.who]!.name, people[e.who]!.id, JSON.stringify(e.props)],
     );
     await pool.query(`insert into event_definitions (project_id, name) values ($1, $2) on conflict do nothing`, [projectId, e.event]);

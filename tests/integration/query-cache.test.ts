@@ -10,10 +10,12 @@ const now = new Date("2026-11-20T12:00:00Z");
 const persons = [randomUUID(), randomUUID()];
 const query = { kind: "trends", series: [{ event: "search", math: "unique_persons" }], interval: "day", dateRange: { from: "2026-11-19", to: "2026-11-19" } };
 
-async function addEvent(person: string, at: string) {
+/** An event stored `agoMs` before now (a minute: settled data, which the cache keeps). */
+async function addEvent(person: string, at: string, agoMs = 60_000) {
   await env.db.pool.query(
-    `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties) values ($1, $2, 'search', $3, $4::text, $4::uuid, '{}')`,
-    [projectId, randomUUID(), new Date(at), person],
+    `insert into events (project_id, uuid, event, timestamp, distinct_id, person_id, properties, inserted_at)
+     values ($1, $2, 'search', $3, $4::text, $4::uuid, '{}', now() - $5 * interval '1 millisecond')`,
+    [projectId, randomUUID(), new Date(at), person, agoMs],
   );
 }
 
@@ -55,5 +57,17 @@ describe("result cache", () => {
     const fresh = await runInsight(env.db.pool, project, query, { now });
     expect(fresh.meta.cached).toBe(false);
     expect(total(fresh)).toBe(2);
+    expect(fresh.meta.dataWatermark).not.toBe(merged.meta.dataWatermark);
+  });
+
+  it("does not keep answers while writes may still commit below the watermark", async () => {
+    const fourth = randomUUID();
+    await env.db.pool.query(`insert into persons (id, project_id) values ($1, $2)`, [fourth, projectId]);
+    await addEvent(fourth, "2026-11-19T13:00:00Z", 0);
+    const first = await runInsight(env.db.pool, project, query, { now });
+    expect(total(first)).toBe(3);
+    const second = await runInsight(env.db.pool, project, query, { now });
+    expect(second.meta.cached).toBe(false);
+    expect(total(second)).toBe(3);
   });
 });
