@@ -63,8 +63,37 @@ export interface RequestFacts {
   userAgent: string | null;
 }
 
+/** Two ASCII digits of `s` at `i` as a number, or NaN. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString and most clients send) read directly; anything
+ * else, or any doubtful part (a day past 28, say), is left to Date.parse, whose answer this
+ * matches for the forms it accepts.
+ */
+function parseIsoUtc(v: string): number {
+  if (v.length !== 24 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 46 || v.charCodeAt(23) !== 90) return Date.parse(v);
+  const year = digits2(v, 0) * 100 + digits2(v, 2);
+  const month = digits2(v, 5);
+  const day = digits2(v, 8);
+  const hour = digits2(v, 11);
+  const minute = digits2(v, 14);
+  const second = digits2(v, 17);
+  const ms = digits2(v, 20) * 10 + (v.charCodeAt(22) - 48);
+  const d3 = v.charCodeAt(22) - 48;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && d3 >= 0 && d3 <= 9 && ms >= 0)) {
+    return Date.parse(v);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 function parseTime(v: string | number): number | null {
-  const ms = typeof v === "number" ? (v < 1e11 ? v * 1000 : v) : Date.parse(v);
+  const ms = typeof v === "number" ? (v < 1e11 ? v * 1000 : v) : parseIsoUtc(v);
   return Number.isFinite(ms) ? ms : null;
 }
 
