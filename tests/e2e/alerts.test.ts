@@ -7,6 +7,7 @@ import { startWorker } from "../../workers/runner";
 import { launchChromium } from "../support/browser";
 import { startHttpListener } from "../support/http-listener";
 import { waitFor } from "../support/wait";
+import { recordError } from "../../server/monitoring/error-records";
 import { ADMIN, startTestWebServer } from "../support/web-server";
 
 const artifacts = path.join(repoRoot, "tests", ".artifacts");
@@ -88,6 +89,34 @@ describe("browser: alert rules", () => {
       await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: tab }).click();
       await page.getByRole("heading", { name: heading }).waitFor();
     }
+    expect(errors).toEqual([]);
+  });
+
+  it("updates the monitoring overview live when errors are injected", async () => {
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.web.url}/login`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await page.goto(`${server.web.url}/monitoring`);
+    const shown = page.getByTestId("overview-errors");
+    const before = Number((await shown.textContent())!.match(/^(\d+) occurrence/)![1]);
+    await page.evaluate(() => ((window as any).__stillHere = true));
+
+    // A failing procedure records its error; the page learns of it over SSE, without a reload.
+    // Same message and throw site: one record counted twice.
+    for (let i = 0; i < 2; i++) {
+      await recordError(server.env.db.prisma, { source: "trpc", error: new Error("injected failure"), context: { kind: "trpc", path: "test.inject" } });
+    }
+    await page.getByTestId("overview-errors").filter({ hasText: `${before + 2} occurrence(s)` }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
+
+    await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: "Errors" }).click();
+    const row = page.getByTestId("error-records").getByRole("row").filter({ hasText: "injected failure" });
+    expect(await row.textContent()).toContain("2");
     expect(errors).toEqual([]);
   });
 });

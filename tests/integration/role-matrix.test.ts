@@ -29,7 +29,7 @@ const mustBeAnalyst = [
 const mustBeViewer = [
   /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
   /^flags\.(list|get|evaluate|stats)$/,
-  /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series)$/,
+  /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series|summary)$/,
 ];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);

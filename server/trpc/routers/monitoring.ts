@@ -15,6 +15,21 @@ export const monitoringRouter = router({
       return rows.map((r) => ({ ...r, sentryUrl: sentryEventUrl(dsn, r.sentryEventId) }));
     }),
 
+  /** What the overview shows and the live stream watches: local error totals and firing alerts. */
+  summary: viewerProcedure.query(async ({ ctx }) => {
+    const { prisma } = ctx.deps.db;
+    const [errors, firing] = await Promise.all([
+      prisma.errorRecord.aggregate({ _sum: { count: true }, _count: { _all: true }, _max: { lastSeen: true } }),
+      prisma.alertRule.findMany({ where: { state: "firing", OR: [{ projectId: ctx.project.id }, { projectId: null }] }, select: { name: true }, orderBy: { name: "asc" } }),
+    ]);
+    return {
+      errorOccurrences: errors._sum.count ?? 0,
+      distinctErrors: errors._count._all,
+      lastErrorAt: errors._max.lastSeen?.toISOString() ?? null,
+      firing: firing.map((r) => r.name),
+    };
+  }),
+
   /** Latency percentiles per route and per procedure over the last window, slowest p95 first. */
   performance: viewerProcedure.input(windowInput).query(async ({ ctx, input }) => {
     const to = new Date();
