@@ -6,7 +6,10 @@ import { registerStatsCommand } from "./stats";
 import { registerQueryCommand } from "./query";
 import { registerRollupsCommand } from "./rollups";
 import { registerForecastCommands } from "./forecast";
-import { runForesight } from "../runtime";
+
+// The runtime (express, Remix, graphile-worker) loads only for the commands that run it, so the
+// small commands (stats, query, forecast ...) start quickly.
+const runForesight: typeof import("../runtime").runForesight = async (...args) => (await import("../runtime")).runForesight(...args);
 
 /** One line on stderr, non-zero exit: what automation and people both want from a bad start. */
 export function fail(message: string, code = 1): never {
