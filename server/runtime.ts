@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { flagService } from "./flags/service";
 import type { Runner } from "graphile-worker";
 import type { Config } from "./config";
 import { connectDatabase } from "./db/client";
@@ -135,6 +136,8 @@ async function serveWeb(deps: Deps, stack: Stack, spoolName: string) {
   const capture = await createCaptureService(deps, { spoolDir: path.join(config.FORESIGHT_DATA_DIR, "spool", spoolName) });
   wireCaptureHooks(deps, capture);
   stack.push({ name: "capture writer", stop: () => capture.close() });
+  // Stopped after the web server (the stack unwinds last-in first): counts of the last requests are written.
+  stack.push({ name: "flag evaluation counts", stop: () => flagService(deps).close() });
   const web = await listen(await createHttpApp(deps, { capture }), config.PORT, config.HOST);
   stack.push({ name: "web", stop: () => web.close() });
   return { capture, web };
