@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "graphile-worker";
 import { repoRoot } from "../../server/config";
 import { startWorker } from "../../workers/runner";
-import { launchChromium } from "../support/browser";
+import { launchChromium, logIn } from "../support/browser";
 import { startHttpListener } from "../support/http-listener";
 import { waitFor } from "../support/wait";
 import { recordError } from "../../server/monitoring/error-records";
@@ -33,11 +33,7 @@ describe("browser: alert rules", () => {
     const page = await chrome.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.web.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL((u) => u.pathname === "/");
+    await logIn(page, server.web.url, ADMIN);
 
     await page.goto(`${server.web.url}/monitoring/channels`);
     const channelForm = page.getByRole("form", { name: "New channel" });
@@ -96,11 +92,7 @@ describe("browser: alert rules", () => {
     const page = await chrome.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.web.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL((u) => u.pathname === "/");
+    await logIn(page, server.web.url, ADMIN);
     await page.goto(`${server.web.url}/monitoring`);
     const shown = page.getByTestId("overview-errors");
     const before = Number((await shown.textContent())!.match(/^(\d+) occurrence/)![1]);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server/config";
-import { launchChromium } from "../support/browser";
+import { launchChromium, logIn } from "../support/browser";
 import { ADMIN, startTestWebServer } from "../support/web-server";
 
 const artifacts = path.join(repoRoot, "tests", ".artifacts");
@@ -29,11 +29,7 @@ describe("browser: feature flags", () => {
     const page = await chrome.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.web.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL((u) => u.pathname === "/");
+    await logIn(page, server.web.url, ADMIN);
 
     await page.getByRole("navigation").first().getByRole("link", { name: /flags/i }).click();
     await page.waitForURL((u) => u.pathname === "/flags");

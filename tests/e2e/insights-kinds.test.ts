@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server/config";
-import { launchChromium } from "../support/browser";
+import { launchChromium, logIn } from "../support/browser";
 import { ADMIN, startTestWebServer } from "../support/web-server";
 
 const artifacts = path.join(repoRoot, "tests", ".artifacts");
@@ -50,11 +50,7 @@ beforeAll(async () => {
   [server, chrome] = await Promise.all([startTestWebServer(), launchChromium()]);
   await insertEvents();
   const page = await chrome.browser.newPage();
-  await page.goto(`${server.web.url}/login`);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((u) => u.pathname === "/");
+  await logIn(page, server.web.url, ADMIN);
   const session = (await page.context().cookies()).find((c) => c.name === "fs_session")!;
   cookie = { name: session.name, value: session.value, url: server.web.url };
   await page.close();

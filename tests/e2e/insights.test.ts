@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server/config";
-import { launchChromium } from "../support/browser";
+import { launchChromium, logIn } from "../support/browser";
 import { ADMIN, startTestWebServer } from "../support/web-server";
 
 const artifacts = path.join(repoRoot, "tests", ".artifacts");
@@ -76,13 +76,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function logIn(page: Page) {
-  await page.goto(`${server.web.url}/login?redirectTo=/insights`);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((u) => u.pathname === "/insights");
-}
+const logInToInsights = (page: Page) => logIn(page, server.web.url, ADMIN, "/insights");
 
 async function funnelCounts(page: Page): Promise<string[]> {
   const counts: string[] = [];
@@ -95,7 +89,7 @@ describe("browser: insights explorer", () => {
     const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await logIn(page);
+    await logInToInsights(page);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Insights/ }).waitFor();
 
     // Build: kind, then the steps from the event registry's pickers, a per-step window, a third step.
@@ -181,7 +175,7 @@ describe("browser: insights explorer", () => {
     const page = await chrome.browser.newPage({ acceptDownloads: true });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await logIn(page);
+    await logInToInsights(page);
     await page.getByLabel("Series A event").selectOption("search");
     await page.getByRole("button", { name: "+ Filter", exact: true }).click();
     const filter = page.getByRole("group", { name: "Filters 1" });
@@ -221,7 +215,7 @@ describe("browser: insights explorer", () => {
 
   it("filters by cohort membership chosen from the project's cohorts", async () => {
     const page = await chrome.browser.newPage();
-    await logIn(page);
+    await logInToInsights(page);
     await page.getByLabel("Series A event").selectOption("search");
     await page.getByRole("button", { name: "+ Filter", exact: true }).click();
     const filter = page.getByRole("group", { name: "Filters 1" });
@@ -239,11 +233,7 @@ describe("browser: insights explorer", () => {
   it("renders a result from the address without JavaScript and names the field of a bad query", async () => {
     const context = await chrome.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.web.url}/login?redirectTo=/insights`);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL((u) => u.pathname === "/insights");
+    await logInToInsights(page);
 
     const funnel = { kind: "funnels", steps: [{ event: "search" }, { event: "booking_started" }] };
     const res = await page.goto(`${server.web.url}/insights?q=${encodeURIComponent(JSON.stringify(funnel))}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 /**
  * Debian's chromium through playwright-core (Playwright's own browser download cannot run here).
@@ -29,4 +29,13 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
     browser,
     close: () => browser.close(),
   };
+}
+
+/** Logs `page` in through the real login form and waits for the page it lands on (home by default). */
+export async function logIn(page: Page, baseUrl: string, who: { email: string; password: string }, redirectTo = "/"): Promise<void> {
+  await page.goto(`${baseUrl}/login${redirectTo === "/" ? "" : `?redirectTo=${encodeURIComponent(redirectTo)}`}`);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((u) => u.pathname === redirectTo);
 }
