@@ -58,6 +58,36 @@ export const taskCatalog = {
     payload: z.object(cronStamp).strict(),
     manual: true,
   },
+  train_forecasts: {
+    description: "Train forecast models (one project and target, one project, or all) and promote a version only when it beats the active one on the backtest",
+    payload: z.object({ projectId: z.uuid().optional(), target: z.string().min(1).max(200).optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
+  train_price_models: {
+    description: "Train the price models per route group from search events (one project, or all)",
+    payload: z.object({ projectId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
+  reconcile_predictions: {
+    description: "Fill in the actuals of past predictions and update each model's live accuracy",
+    payload: z.object(cronStamp).strict(),
+    manual: true,
+  },
+  run_reports: {
+    description: "Run the scheduled reports that are due (or one report now) and email them",
+    payload: z.object({ reportId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
+  run_automations: {
+    description: "Scan new events for automation triggers and act on the persons whose delay has passed",
+    payload: z.object({ automationId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
+  sync_audiences: {
+    description: "Post the members of each synced cohort to its webhook",
+    payload: z.object({ syncId: z.uuid().optional(), ...cronStamp }).strict(),
+    manual: true,
+  },
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

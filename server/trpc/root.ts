@@ -14,6 +14,12 @@ import { projectSettingsRouter } from "./routers/project-settings";
 import { projectsRouter } from "./routers/projects";
 import { systemRouter } from "./routers/system";
 import { usersRouter } from "./routers/users";
+import { mlRouter } from "./routers/ml";
+import { forecastsRouter } from "./routers/forecasts";
+import { experimentsRouter } from "./routers/experiments";
+import { reportsRouter } from "./routers/reports";
+import { automationsRouter } from "./routers/automations";
+import { vitalsRouter } from "./routers/vitals";
 
 export const appRouter = router({
   auth: authRouter,
@@ -31,6 +37,12 @@ export const appRouter = router({
   alerts: alertsRouter,
   channels: channelsRouter,
   monitoring: monitoringRouter,
+  ml: mlRouter,
+  forecasts: forecastsRouter,
+  experiments: experimentsRouter,
+  reports: reportsRouter,
+  automations: automationsRouter,
+  vitals: vitalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

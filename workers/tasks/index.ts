@@ -9,6 +9,12 @@ import { sampleMetricsTask } from "./sample-metrics";
 import { maintainEventPartitionsTask } from "./maintain-event-partitions";
 import { purgeExpiredSessionsTask } from "./purge-expired-sessions";
 import { refreshRollupsTask } from "./refresh-rollups";
+import { trainForecastsTask } from "./train-forecasts";
+import { trainPriceModelsTask } from "./train-price-models";
+import { reconcilePredictionsTask } from "./reconcile-predictions";
+import { runReportsTask } from "./run-reports";
+import { runAutomationsTask } from "./run-automations";
+import { syncAudiencesTask } from "./sync-audiences";
 import { recomputeCohortsTask } from "./recompute-cohorts";
 
 /** One handler per catalog entry; the type makes a missing or extra task a compile error. */
@@ -23,4 +29,10 @@ export const taskHandlers: { [N in TaskName]: TaskHandler<N> } = {
   downsample_metrics: downsampleMetricsTask,
   evaluate_alerts: evaluateAlertsTask,
   deliver_notifications: deliverNotificationsTask,
+  train_forecasts: trainForecastsTask,
+  train_price_models: trainPriceModelsTask,
+  reconcile_predictions: reconcilePredictionsTask,
+  run_reports: runReportsTask,
+  run_automations: runAutomationsTask,
+  sync_audiences: syncAudiencesTask,
 };

@@ -1,0 +1,4 @@
+import { router } from "../init";
+
+// Placeholder: the engineer who owns this router fills it in.
+export const experimentsRouter = router({});
