@@ -1,0 +1,44 @@
+import type pg from "pg";
+import { samplesCte, type SampleFilter } from "./samples";
+import { rateVital, type VitalMetric, type VitalRating } from "./thresholds";
+
+export interface VitalsTrendPoint {
+  /** Local calendar day in the project's timezone, YYYY-MM-DD. */
+  day: string;
+  metrics: Partial<Record<VitalMetric, { p75: number; samples: number; rating: VitalRating }>>;
+}
+
+/** Every day from `first` to `last` inclusive (YYYY-MM-DD strings, calendar arithmetic in UTC). */
+export function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${first}T00:00:00Z`); d <= new Date(`${last}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+    out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** The local date of `at` in `timeZone`, YYYY-MM-DD. */
+export function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** Daily p75 of each vital over the window, days in the project's timezone; days without data are empty. */
+export async function vitalsTrend(pool: pg.Pool, f: SampleFilter & { timeZone: string }): Promise<VitalsTrendPoint[]> {
+  const cte = samplesCte(f);
+  const tz = `$${cte.params.length + 1}`;
+  const { rows } = await pool.query<{ day: string; metric: VitalMetric; samples: number; p75: number }>(
+    `with ${cte.sql}
+     select to_char(timezone(${tz}, timestamp), 'YYYY-MM-DD') as day, metric, count(*)::int as samples,
+            percentile_cont(0.75) within group (order by value) as p75
+       from samples group by 1, 2 order by 1`,
+    [...cte.params, f.timeZone],
+  );
+  const points = new Map(daysBetween(localDay(f.from, f.timeZone), localDay(new Date(f.to.getTime() - 1), f.timeZone)).map((day) => [day, { day, metrics: {} } as VitalsTrendPoint]));
+  for (const r of rows) {
+    const point = points.get(r.day) ?? { day: r.day, metrics: {} };
+    points.set(r.day, point);
+    const p75 = Number(r.p75);
+    point.metrics[r.metric] = { p75, samples: r.samples, rating: rateVital(r.metric, p75) };
+  }
+  return [...points.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
