@@ -2,14 +2,14 @@
 // nothing from the server, with a small synchronous SHA-1 (sha1.ts) in place of node:crypto.
 // All copies are tested against server/flags/hash-vectors.json.
 //   bucket = min(int(first 15 hex digits of sha1(utf8(`${key}.${id}${salt}`))) / 0xfffffffffffffff, 1 - 2^-53)
-import { sha1Prefix60 } from "./sha1.js";
+import { flagHash60 } from "./sha1.js";
 
 const SCALE = 0xfffffffffffffff;
 const BELOW_ONE = 1 - 2 ** -53;
 
 /** A number in [0, 1), uniform over ids, stable for (key, id, salt). */
 export function flagBucket(key: string, id: string, salt = ""): number {
-  return Math.min(sha1Prefix60(`${key}.${id}${salt}`) / SCALE, BELOW_ONE);
+  return Math.min(flagHash60(key, id, salt) / SCALE, BELOW_ONE);
 }
 
 /** Whether `id` is inside a rollout of `percentage` (0 to 100) for this key. */

@@ -1,17 +1,37 @@
 // SHA-1 (FIPS 180-4) of a string's UTF-8 bytes, synchronous and dependency-free, for the flag
-// hash. Not Web Crypto: crypto.subtle is async and exists only in secure contexts (https or
-// localhost), and flag checks must answer synchronously from the cached definitions. Written for
-// speed on short keys (no allocation per call): it runs once per flag evaluation.
+// hash (docs/decisions/0010-flag-hashing.md). The same file is sdk/node/src/sha1.ts (a unit test
+// keeps the two identical). Not Web Crypto: crypto.subtle is async and exists only in secure
+// contexts (https or localhost), and flag checks must answer synchronously from the cached
+// definitions. Not node:crypto in the Node SDK either: a native call costs about 1 us, while a
+// flag key plus a distinct id fits one 64-byte block, which this computes in a fraction of that.
+//
+// Speed (it runs once per rollout check and once per variant pick): `flagHash60(key, id, salt)`
+// writes the three parts of `${key}.${id}${salt}` straight into the 16 message words of one
+// padded block when they are ASCII and at most 55 bytes together (the usual case), with no
+// string concatenation, no encoder and no allocation; the 80 rounds run in five plain loops with
+// the message schedule computed in place in those 16 words (an Int32Array). Anything else
+// (non-ASCII, longer text) takes the general path: UTF-8 encoding into a reused byte buffer,
+// then as many blocks as needed.
 
-let bytes = new Uint8Array(256);
-const W = new Int32Array(80);
+const W = new Int32Array(16);
 const H = new Int32Array(5);
+let bytes = new Uint8Array(256);
 
-/** UTF-8 of `text` into `bytes` (as TextEncoder: lone surrogates become U+FFFD); returns the length. */
-function encode(text: string): number {
-  const need = text.length * 3 + 72;
-  if (bytes.length < need) bytes = new Uint8Array(need * 2);
-  let n = 0;
+const H0 = 0x67452301;
+const H1 = 0xefcdab89 | 0;
+const H2 = 0x98badcfe | 0;
+const H3 = 0x10325476;
+const H4 = 0xc3d2e1f0 | 0;
+
+/** UTF-8 of `text` into `bytes` from `at` (as TextEncoder: lone surrogates become U+FFFD); returns the new end. */
+function encodeInto(text: string, at: number): number {
+  const need = at + text.length * 3 + 72;
+  if (bytes.length < need) {
+    const grown = new Uint8Array(need * 2);
+    grown.set(bytes.subarray(0, at));
+    bytes = grown;
+  }
+  let n = at;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
@@ -41,10 +61,83 @@ function encode(text: string): number {
   return n;
 }
 
-/** Fills H with the five 32-bit words of the digest. */
-function digest(text: string): void {
-  const length = encode(text);
-  // A 1 bit, zeros, and the 64-bit big-endian bit length, to a whole number of 64-byte blocks.
+/**
+ * One compression of the block in W into H (H holds the chaining value). The message schedule
+ * runs in place in W's 16 words (W[t & 15] becomes word t).
+ */
+function compress(): void {
+  let a = H[0]!;
+  let b = H[1]!;
+  let c = H[2]!;
+  let d = H[3]!;
+  let e = H[4]!;
+  let t = 0;
+  let x = 0;
+  for (; t < 16; t++) {
+    x = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + W[t]! + 0x5a827999) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = x;
+  }
+  for (; t < 20; t++) {
+    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
+    x = W[t & 15] = (x << 1) | (x >>> 31);
+    x = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + x + 0x5a827999) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = x;
+  }
+  for (; t < 40; t++) {
+    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
+    x = W[t & 15] = (x << 1) | (x >>> 31);
+    x = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x + 0x6ed9eba1) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = x;
+  }
+  for (; t < 60; t++) {
+    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
+    x = W[t & 15] = (x << 1) | (x >>> 31);
+    x = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + x - 0x70e44324) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = x;
+  }
+  for (; t < 80; t++) {
+    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
+    x = W[t & 15] = (x << 1) | (x >>> 31);
+    x = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x - 0x359d3e2a) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = x;
+  }
+  H[0] = (H[0]! + a) | 0;
+  H[1] = (H[1]! + b) | 0;
+  H[2] = (H[2]! + c) | 0;
+  H[3] = (H[3]! + d) | 0;
+  H[4] = (H[4]! + e) | 0;
+}
+
+function reset(): void {
+  H[0] = H0;
+  H[1] = H1;
+  H[2] = H2;
+  H[3] = H3;
+  H[4] = H4;
+}
+
+/** Digest of bytes[0..length) into H: padding (a 1 bit, zeros, 64-bit big-endian bit length), then every block. */
+function digestBytes(length: number): void {
   const total = (((length + 8) >> 6) + 1) << 6;
   bytes[length] = 0x80;
   bytes.fill(0, length + 1, total - 8);
@@ -58,59 +151,73 @@ function digest(text: string): void {
   bytes[total - 3] = bits >>> 16;
   bytes[total - 2] = bits >>> 8;
   bytes[total - 1] = bits;
-
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89 | 0;
-  let h2 = 0x98badcfe | 0;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0 | 0;
+  reset();
   for (let off = 0; off < total; off += 64) {
     for (let t = 0; t < 16; t++) {
       const j = off + t * 4;
       W[t] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
     }
-    for (let t = 16; t < 80; t++) {
-      const x = W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!;
-      W[t] = (x << 1) | (x >>> 31);
-    }
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    for (let t = 0; t < 80; t++) {
-      const f = t < 20 ? ((b & c) | (~b & d)) + 0x5a827999 : t < 40 ? (b ^ c ^ d) + 0x6ed9eba1 : t < 60 ? ((b & c) | (b & d) | (c & d)) - 0x70e44324 : (b ^ c ^ d) - 0x359d3e2a;
-      const temp = (((a << 5) | (a >>> 27)) + f + e + W[t]!) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = temp;
-    }
-    h0 = (h0 + a) | 0;
-    h1 = (h1 + b) | 0;
-    h2 = (h2 + c) | 0;
-    h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0;
+    compress();
   }
-  H[0] = h0;
-  H[1] = h1;
-  H[2] = h2;
-  H[3] = h3;
-  H[4] = h4;
 }
 
-/** The SHA-1 digest in lowercase hex. */
+/** Writes ASCII `s` into the message words from byte `at` (big-endian); -1 on the first non-ASCII character. */
+function asciiInto(s: string, at: number): number {
+  for (let i = 0; i < s.length; i++, at++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    W[at >> 2]! |= c << (24 - ((at & 3) << 3));
+  }
+  return at;
+}
+
+/** Digest of the UTF-8 of `${key}.${id}${salt}` into H, without building the string. */
+function flagDigest(key: string, id: string, salt: string): void {
+  const length = key.length + 1 + id.length + salt.length;
+  if (length <= 55) {
+    // Short ASCII (the usual case): one block, written and padded here, no encoder.
+    W.fill(0, 0, 16);
+    let at = asciiInto(key, 0);
+    if (at >= 0) {
+      W[at >> 2]! |= 0x2e << (24 - ((at & 3) << 3)); // "."
+      at = asciiInto(id, at + 1);
+    }
+    if (at >= 0) at = asciiInto(salt, at);
+    if (at >= 0) {
+      W[at >> 2]! |= 0x80 << (24 - ((at & 3) << 3));
+      W[15] = length << 3;
+      reset();
+      compress();
+      return;
+    }
+  }
+  const dot = encodeInto(key, 0);
+  bytes[dot] = 0x2e; // "."
+  digestBytes(encodeInto(salt, encodeInto(id, dot + 1)));
+}
+
+/** The first 60 bits of the digest in H (its first 15 hex digits) as the nearest double. */
+function prefix60(): number {
+  // h0 * 2^28 is exact; the one addition rounds the 60-bit integer to nearest, as parseInt does.
+  return (H[0]! >>> 0) * 0x10000000 + (H[1]! >>> 4 & 0xfffffff);
+}
+
+/** The SHA-1 digest of the UTF-8 of `text` in lowercase hex. */
 export function sha1Hex(text: string): string {
-  digest(text);
+  digestBytes(encodeInto(text, 0));
   let out = "";
   for (let i = 0; i < 5; i++) out += (H[i]! >>> 0).toString(16).padStart(8, "0");
   return out;
 }
 
-/** The first 60 bits of the digest (its first 15 hex digits) as the nearest double. */
+/** The first 60 bits of the digest of the UTF-8 of `text` as the nearest double. */
 export function sha1Prefix60(text: string): number {
-  digest(text);
-  // h0 * 2^28 is exact; the one addition rounds the 60-bit integer to nearest, as parseInt does.
-  return (H[0]! >>> 0) * 0x10000000 + ((H[1]! >>> 0) >>> 4);
+  digestBytes(encodeInto(text, 0));
+  return prefix60();
+}
+
+/** sha1Prefix60(`${key}.${id}${salt}`), the flag hash's input, without concatenating. */
+export function flagHash60(key: string, id: string, salt: string): number {
+  flagDigest(key, id, salt);
+  return prefix60();
 }

@@ -21,8 +21,8 @@ const variants = [
 const candidates: [string, (id: string) => unknown][] = [
   ["reference: createHash + hex + parseInt", (id) => parseInt(createHash("sha1").update(`new-checkout.${id}`).digest("hex").slice(0, 15), 16)],
   ["server flagBucket (crypto.hash)", (id) => serverBucket("new-checkout", id)],
-  ["Node SDK flagBucket (crypto.hash)", (id) => nodeBucket("new-checkout", id)],
-  ["browser SDK flagBucket (JS SHA-1)", (id) => browserBucket("new-checkout", id)],
+  ["Node SDK flagBucket (sha1.ts)", (id) => nodeBucket("new-checkout", id)],
+  ["browser SDK flagBucket (sha1.ts)", (id) => browserBucket("new-checkout", id)],
   ["Node SDK rollout + variant (2 hashes)", (id) => nodeBucket("new-checkout", id) < 0.5 && pickVariant("new-checkout", id, variants)],
 ];
 
