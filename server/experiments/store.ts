@@ -182,6 +182,7 @@ async function transition(
   id: string,
   from: ExperimentStatus[],
   to: ExperimentStatus,
+  action: string,
   actor: Actor,
   apply: (e: ExperimentView, flag: NonNullable<Awaited<ReturnType<typeof getFlag>>>) => Promise<{ data: Record<string, unknown>; details?: Record<string, unknown> }>,
 ): Promise<ExperimentView | null> {
@@ -196,7 +197,7 @@ async function transition(
   try {
     const { data, details } = await apply(e, flag);
     await d.prisma.experiment.update({ where: { id }, data });
-    await audit(d.prisma, { actorId: actor.userId, ip: actor.ip, projectId, action: `experiment.${actionName[to]}`, targetType: "experiment", targetId: id, details: { key: e.key, from: e.status, to, flagKey: flag.key, ...details } });
+    await audit(d.prisma, { actorId: actor.userId, ip: actor.ip, projectId, action: `experiment.${action}`, targetType: "experiment", targetId: id, details: { key: e.key, from: e.status, to, flagKey: flag.key, ...details } });
   } catch (err) {
     await d.prisma.experiment.update({ where: { id }, data: { status: e.status } });
     throw err;
@@ -204,10 +205,9 @@ async function transition(
   return getExperiment(d.prisma, projectId, { id });
 }
 
-const actionName: Record<ExperimentStatus, string> = { draft: "draft", running: "start", paused: "pause", completed: "complete" };
 
 export function startExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor, startedAt = new Date()) {
-  return transition(d, projectId, id, ["draft"], "running", actor, async (e, flag) => {
+  return transition(d, projectId, id, ["draft"], "running", "start", actor, async (e, flag) => {
     await updateFlag(d, projectId, flag.id, {
       type: "multivariate",
       variants: e.variants,
@@ -221,14 +221,14 @@ export function startExperiment(d: FlagStoreDeps, projectId: string, id: string,
 
 /** Paused: the flag is off (everyone sees the fallback, nobody new is exposed); the window keeps running. */
 export function pauseExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor) {
-  return transition(d, projectId, id, ["running"], "paused", actor, async (e, flag) => {
+  return transition(d, projectId, id, ["running"], "paused", "pause", actor, async (e, flag) => {
     await updateFlag(d, projectId, flag.id, { enabled: false }, actor, { action: "flag.disable", details: { experiment: e.key } });
     return { data: {} };
   });
 }
 
 export function resumeExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor) {
-  return transition(d, projectId, id, ["paused"], "running", actor, async (e, flag) => {
+  return transition(d, projectId, id, ["paused"], "running", "resume", actor, async (e, flag) => {
     await updateFlag(d, projectId, flag.id, { enabled: true }, actor, { action: "flag.enable", details: { experiment: e.key } });
     return { data: {} };
   });
@@ -236,7 +236,7 @@ export function resumeExperiment(d: FlagStoreDeps, projectId: string, id: string
 
 /** Ends the window and rolls the winning variant out to everyone the flag's rules reach, at 100%. */
 export function completeExperiment(d: FlagStoreDeps, projectId: string, id: string, winner: string, actor: Actor, endedAt = new Date()) {
-  return transition(d, projectId, id, ["running", "paused"], "completed", actor, async (e, flag) => {
+  return transition(d, projectId, id, ["running", "paused"], "completed", "complete", actor, async (e, flag) => {
     if (!e.variants.some((v) => v.key === winner)) throw new ExperimentInputError(`winner: no variant "${winner}" (variants: ${e.variants.map((v) => v.key).join(", ")})`);
     const rules = (flag.definition.rules.length ? flag.definition.rules : [{ conditions: [], rollout: 100, variant: null }]).map((r) =>
       flagRule.parse({ conditions: r.conditions, rollout: 100, variant: winner }),
