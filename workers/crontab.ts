@@ -12,5 +12,10 @@ export const crontab = [
   "* * * * * apply_flag_changes ?jobKey=apply_flag_changes&jobKeyMode=preserve_run_at&max=1",
   "* * * * * evaluate_alerts ?jobKey=evaluate_alerts&jobKeyMode=preserve_run_at&max=1",
   "* * * * * deliver_notifications ?jobKey=deliver_notifications&jobKeyMode=preserve_run_at&max=1",
+  "* * * * * run_reports ?jobKey=run_reports&jobKeyMode=preserve_run_at&max=1",
   "*/10 * * * * downsample_metrics ?jobKey=downsample_metrics&max=1",
+  "40 3 * * * train_forecasts ?fill=1d&max=1&jobKey=train_forecasts_nightly",
+  "20 * * * * reconcile_predictions ?jobKey=reconcile_predictions&max=1",
+  "* * * * * run_automations ?jobKey=run_automations&jobKeyMode=preserve_run_at&max=1",
+  "5,20,35,50 * * * * sync_audiences ?jobKey=sync_audiences&max=1",
 ].join("\n");

@@ -1,6 +1,6 @@
+import { syncAudiences } from "../../server/automations/audiences";
 import type { TaskHandler } from "../define-task";
 
-// Placeholder: the engineer who owns this task replaces it.
-export const syncAudiencesTask: TaskHandler<"sync_audiences"> = async () => {
-  throw new Error("sync_audiences is not built yet");
+export const syncAudiencesTask: TaskHandler<"sync_audiences"> = async (payload, { deps }) => {
+  return syncAudiences(deps, { syncId: payload.syncId });
 };
