@@ -1,0 +1,72 @@
+import PDFDocument from "pdfkit";
+import { cellType, formatCell, type ReportDocument, type ReportTable } from "../document";
+
+const MARGIN = 40;
+const ROW_H = 16;
+const FONT = "Helvetica";
+const BOLD = "Helvetica-Bold";
+
+/** The standard PDF fonts speak WinAnsi only: anything outside Latin-1 and a few marks is replaced. */
+function pdfText(s: string): string {
+  return s.replace(/[^\x20-\x7e\xa0-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, "?");
+}
+
+function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable) {
+  const width = pdf.page.width - 2 * MARGIN;
+  const n = table.columns.length;
+  const firstShare = n > 1 ? Math.min(0.34, 1.8 / (n + 0.8)) : 1;
+  const widths = table.columns.map((_, i) => (i === 0 ? width * firstShare : (width * (1 - firstShare)) / (n - 1)));
+  const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const bottom = () => pdf.page.height - MARGIN;
+
+  const row = (cells: string[], opts: { bold?: boolean; shade?: boolean; numeric?: boolean[] }) => {
+    if (pdf.y + ROW_H > bottom()) {
+      pdf.addPage();
+      header();
+    }
+    const y = pdf.y;
+    if (opts.shade) pdf.save().rect(MARGIN, y, width, ROW_H).fill("#f1f3f6").restore();
+    pdf.font(opts.bold ? BOLD : FONT).fontSize(8).fillColor("#111111");
+    cells.forEach((text, i) => {
+      pdf.text(pdfText(text), xs[i]! + 3, y + 4, { width: widths[i]! - 6, height: ROW_H, lineBreak: false, ellipsis: true, align: opts.numeric?.[i] ? "right" : "left" });
+    });
+    pdf.moveTo(MARGIN, y + ROW_H).lineTo(MARGIN + width, y + ROW_H).lineWidth(0.3).strokeColor("#d0d5dd").stroke();
+    pdf.x = MARGIN;
+    pdf.y = y + ROW_H;
+  };
+  const numeric = table.columns.map((c) => c.type !== "text");
+  const header = () => row(table.columns.map((c) => c.label), { bold: true, shade: true, numeric });
+
+  if (pdf.y + 3 * ROW_H + 20 > bottom()) pdf.addPage();
+  pdf.font(BOLD).fontSize(12).fillColor("#111111").text(pdfText(table.title), MARGIN, pdf.y);
+  pdf.moveDown(0.3);
+  header();
+  if (!table.rows.length) row(["No data for this period"], {});
+  table.rows.forEach((r, ri) => row(r.map((v, ci) => formatCell(v, cellType(table, ri, ci))), { numeric }));
+  if (table.note) {
+    pdf.moveDown(0.3);
+    pdf.font(FONT).fontSize(7.5).fillColor("#555555").text(pdfText(table.note), MARGIN, pdf.y, { width });
+  }
+  pdf.moveDown(1.2);
+}
+
+/** A4 PDF drawn with pdfkit (pure JS, no browser): title, period, then every table with its header. */
+export function renderPdf(doc: ReportDocument): Promise<Buffer> {
+  const pdf = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: pdfText(doc.title), Subject: pdfText(doc.periodLabel), Creator: "Foresight" } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on("data", (c: Buffer) => chunks.push(c));
+    pdf.on("end", () => resolve(Buffer.concat(chunks)));
+    pdf.on("error", reject);
+  });
+  pdf.font(BOLD).fontSize(18).fillColor("#111111").text(pdfText(doc.title));
+  pdf.moveDown(0.2);
+  pdf.font(FONT).fontSize(10).fillColor("#333333").text(pdfText(`Period: ${doc.periodLabel}`));
+  const when = new Intl.DateTimeFormat("en-GB", { timeZone: doc.timezone, dateStyle: "medium", timeStyle: "short" }).format(new Date(doc.generatedAt));
+  pdf.fontSize(8).fillColor("#666666").text(pdfText(`Time zone ${doc.timezone} - generated ${when} by Foresight`));
+  pdf.moveDown(1);
+  for (const table of doc.tables) drawTable(pdf, table);
+  if (!doc.tables.length) pdf.font(FONT).fontSize(10).text("This report has no tables.");
+  pdf.end();
+  return done;
+}
