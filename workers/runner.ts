@@ -3,6 +3,7 @@ import type { Deps } from "../server/deps";
 import { queueDepth } from "../server/jobs/queue";
 import { installErrorRecorder } from "../server/monitoring/error-records";
 import { bindMetrics } from "../server/monitoring/metrics";
+import { startTrainingReclaimer } from "../server/forecasts/reclaim";
 import { crontab } from "./crontab";
 import { buildTaskList } from "./task-list";
 
@@ -15,7 +16,7 @@ export async function startWorker(deps: Deps): Promise<Runner> {
     const fn = level === "error" ? log.error : level === "warning" ? log.warn : level === "info" ? log.info : log.debug;
     fn.call(log, meta ?? {}, message);
   });
-  return await run({
+  const runner = await run({
     pgPool: deps.db.pool,
     taskList: buildTaskList(deps),
     crontab,
@@ -24,4 +25,8 @@ export async function startWorker(deps: Deps): Promise<Runner> {
     pollInterval: 2000,
     logger,
   });
+  // Training jobs of a worker that was killed are retried now, not after graphile-worker's 4 hours.
+  const stopReclaimer = startTrainingReclaimer(deps.db.pool, (err) => log.warn({ err }, "reclaiming abandoned training jobs failed"));
+  runner.promise.then(stopReclaimer, stopReclaimer);
+  return runner;
 }

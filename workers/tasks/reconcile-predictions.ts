@@ -1,6 +1,7 @@
+import { reconcilePredictions } from "../../server/forecasts/reconcile";
 import type { TaskHandler } from "../define-task";
 
-// Placeholder: the engineer who owns this task replaces it.
-export const reconcilePredictionsTask: TaskHandler<"reconcile_predictions"> = async () => {
-  throw new Error("reconcile_predictions is not built yet");
+/** Fills in the actuals of past forecast predictions and updates each version's live accuracy. Idempotent. */
+export const reconcilePredictionsTask: TaskHandler<"reconcile_predictions"> = async (_payload, { deps }) => {
+  return { ...(await reconcilePredictions(deps.db.pool, new Date())) };
 };
