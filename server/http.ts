@@ -16,6 +16,7 @@ import { captureError } from "./monitoring/sentry";
 import { queueDepth } from "./jobs/queue";
 import { captureRoutes } from "./ingest/routes";
 import { flagRoutes } from "./flags/routes";
+import { mlRoutes } from "./ml/routes";
 import { experimentRoutes } from "./experiments/routes";
 import type { CaptureService } from "./ingest/service";
 import "./remix-context";
@@ -46,6 +47,7 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
 
   // Flags first: they answer posthog-js's /decide and /flags, and let the /flags page through.
   app.use(flagRoutes(deps, opts.capture.keys));
+  app.use(mlRoutes(deps));
   app.use(experimentRoutes(deps, opts.capture));
   app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
 
