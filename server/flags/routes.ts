@@ -38,6 +38,18 @@ function bearer(req: Request): string | null {
   return m ? m[1]!.trim() : null;
 }
 
+/**
+ * The answer as JSON with `Server-Timing: app;dur=<ms>`: the time this process spent on the request
+ * from the moment the flags router saw it (body read, key, definitions, the person query,
+ * evaluation, serialising) to the answer, waits for PostgreSQL included. Benchmarks put it beside
+ * the wall latency (tests/bench/flags/remote.ts): what is left is queueing outside the handler.
+ */
+function answer(res: Response, start: number, value: unknown) {
+  const body = JSON.stringify(value);
+  res.setHeader("Server-Timing", `app;dur=${(performance.now() - start).toFixed(3)}`);
+  res.type("application/json").send(body);
+}
+
 function fail(res: Response, status: number, field: string, problem: string) {
   res.status(status).json({ error: `${field}: ${problem}`, errors: [{ field, problem }] });
 }
@@ -89,10 +101,11 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
   const secrets = new SecretKeys(deps);
   const logger = deps.logger.child({ component: "flags" });
 
-  const guard = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+  const guard = (handler: (req: Request, res: Response, start: number) => Promise<void>) => async (req: Request, res: Response) => {
+    const start = performance.now();
     cors(req, res);
     try {
-      await handler(req, res);
+      await handler(req, res, start);
     } catch (err) {
       if (err instanceof CaptureError) {
         if (err.retryAfterSeconds) res.setHeader("Retry-After", String(err.retryAfterSeconds));
@@ -127,15 +140,15 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
     return service.evaluateForPerson(
       project.id,
       { distinctId: input.distinct_id, personProperties: input.person_properties, environment: input.environment ?? null },
-      { count: true },
+      { count: true, lookupOnlyIfNeeded: true },
     );
   }
 
-  const evaluate = guard(async (req, res) => {
+  const evaluate = guard(async (req, res, start) => {
     const input = await parseRequest(req, res);
     if (!input) return;
     const result = await flagsFor(req, input);
-    res.json({ flags: result.flags, payloads: result.payloads });
+    answer(res, start, { flags: result.flags, payloads: result.payloads });
   });
 
   /**
@@ -145,13 +158,13 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
    * the capture router's PostHog placeholder would otherwise answer: it is passed on under a
    * path nothing else matches, and Remix, which routes by req.originalUrl, renders /flags.
    */
-  const posthog = guard(async (req, res) => {
+  const posthog = guard(async (req, res, start) => {
     const input = await parseRequest(req, res);
     if (!input) return;
     const r = await flagsFor(req, input);
     const payloads = Object.fromEntries(Object.entries(r.payloads).map(([k, v]) => [k, JSON.stringify(v)]));
     if (req.path.startsWith("/decide")) {
-      res.json({ featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
+      answer(res, start, { featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
       return;
     }
     const flags = Object.fromEntries(
@@ -160,7 +173,7 @@ export function flagRoutes(deps: Deps, keys: ProjectKeyCache): express.Router {
         { key, enabled: d.value !== false, variant: typeof d.value === "string" ? d.value : undefined, reason: { code: d.reason }, metadata: { payload: payloads[key] } },
       ]),
     );
-    res.json({ flags, featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
+    answer(res, start, { flags, featureFlags: r.flags, featureFlagPayloads: payloads, errorsWhileComputingFlags: false, sessionRecording: false });
   });
   const isPage = (req: Request) =>
     /[?&](index|_data)(=|&|$)/.test(req.url) || // Remix: the index route's action, or a loader's data

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { FlagDefinitionsCache } from "./definitions";
-import { evaluateFlag, type FlagEvaluation, type FlagValue } from "./evaluate";
+import { evaluateFlag, type FlagDef, type FlagEvaluation, type FlagValue } from "./evaluate";
 import { FlagEvaluationCounter, recountExposures } from "./stats";
 import type { FlagStoreDeps } from "./store";
 
@@ -18,6 +18,42 @@ export interface PersonFlags {
   payloads: Record<string, unknown>;
   details: Record<string, FlagEvaluation>;
   person: { found: boolean; properties: Record<string, unknown>; cohorts: string[] };
+}
+
+/** What a flag's conditions read of the stored person: property keys, and whether any cohort. */
+interface StoredNeeds {
+  keys: string[];
+  cohorts: boolean;
+}
+const needsOf = new WeakMap<FlagDef, StoredNeeds>();
+
+function storedNeeds(flag: FlagDef): StoredNeeds {
+  let n = needsOf.get(flag);
+  if (!n) {
+    const keys = new Set<string>();
+    let cohorts = false;
+    for (const r of flag.rules) for (const c of r.conditions) {
+      if (c.type === "person") keys.add(c.key);
+      else if (c.type === "cohort") cohorts = true;
+    }
+    needsOf.set(flag, (n = { keys: [...keys], cohorts }));
+  }
+  return n;
+}
+
+/**
+ * Whether evaluating these flags can depend on the stored person: a live flag with a cohort
+ * condition, or with a person condition on a property the request did not send (sent properties
+ * win over stored ones, so a sent key makes the stored value irrelevant).
+ */
+export function needsStoredPerson(flags: readonly FlagDef[], sent: Record<string, unknown> | undefined): boolean {
+  for (const f of flags) {
+    if (!f.enabled) continue;
+    const n = storedNeeds(f);
+    if (n.cohorts) return true;
+    for (const k of n.keys) if (!sent || !Object.prototype.hasOwnProperty.call(sent, k)) return true;
+  }
+  return false;
 }
 
 const PERSON_SQL = `
@@ -61,13 +97,18 @@ export class FlagService {
   }
 
   /** Every live flag (or one) for a person: stored properties with the request's over them, cohorts, then evaluate. */
-  async evaluateForPerson(projectId: string, req: PersonFlagsRequest, opts: { count: boolean }): Promise<PersonFlags> {
+  /**
+   * `lookupOnlyIfNeeded`: skip the stored-person query when no flag's answer can depend on it
+   * (then `person.found` is false and `person.properties` holds only what was sent); the SDK
+   * endpoint uses it, the "test a person" page does not.
+   */
+  async evaluateForPerson(projectId: string, req: PersonFlagsRequest, opts: { count: boolean; lookupOnlyIfNeeded?: boolean }): Promise<PersonFlags> {
     const defs = await this.definitions.get(projectId);
     const flags = req.key === undefined ? defs.flags : defs.byKey.has(req.key) ? [defs.byKey.get(req.key)!] : [];
     let stored: Record<string, unknown> = {};
     let cohorts: string[] = [];
     let found = false;
-    if (flags.length > 0) {
+    if (flags.length > 0 && (!opts.lookupOnlyIfNeeded || needsStoredPerson(flags, req.personProperties))) {
       // Named: PostgreSQL parses and plans it once per connection.
       const { rows } = await this.deps.db.pool.query({ name: "flags_person", text: PERSON_SQL, values: [projectId, req.distinctId, defs.cohortIds] });
       if (rows[0]) {

@@ -24,8 +24,20 @@ export class FlagEvaluationCounter {
   }
 
   add(projectId: string, flagKey: string, variant: string | boolean, at = Date.now()): void {
-    const k = `${projectId}\u0000${flagKey}\u0000${utcDay(at)}\u0000${String(variant)}`;
+    const k = `${projectId}\u0000${flagKey}\u0000${this.day(at)}\u0000${String(variant)}`;
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+
+  private dayStart = 0;
+  private dayLabel = "";
+
+  /** utcDay(at), remembered for the current day (add runs once per flag per request). */
+  private day(at: number): string {
+    if (at < this.dayStart || at >= this.dayStart + 86_400_000) {
+      this.dayStart = at - (((at % 86_400_000) + 86_400_000) % 86_400_000);
+      this.dayLabel = utcDay(this.dayStart);
+    }
+    return this.dayLabel;
   }
 
   get pending(): number {

@@ -104,6 +104,31 @@ describe("POST/GET /api/flags", () => {
     expect(["control", "one-page"]).toContain(unknown.body.flags.checkout);
   });
 
+  it("answers as the full lookup does when it skips the stored person, and reports its handling time", async () => {
+    // The endpoint skips the person query when no live flag's answer can depend on it (every
+    // person-condition key sent, no cohort rule): the answers must equal the always-lookup path's.
+    // Per flag (`key`), so flags without a cohort rule can take the skipping path here too.
+    const service = flagService(server.env.deps);
+    const skip = (key: string, sent: Record<string, unknown>) => service.evaluateForPerson(projectId, { distinctId: "p-pro", personProperties: sent, key }, { count: false, lookupOnlyIfNeeded: true });
+    expect((await skip("pro-banner", { plan: "free" })).person.found).toBe(false); // skipped: its one condition key was sent
+    expect((await skip("checkout", { plan: "free" })).person.found).toBe(true); // country must come from the stored person
+    expect((await skip("early-access", { plan: "free", country: "GB" })).person.found).toBe(true); // cohort rule
+    const sentSets: (Record<string, unknown> | undefined)[] = [undefined, {}, { plan: "pro" }, { plan: "free", country: "GB" }, { plan: "pro", country: "FR" }, { country: "GB" }];
+    for (const distinctId of ["p-pro", "p-free", "p-member", "stranger"]) {
+      for (const sent of sentSets) {
+        for (const key of ["pro-banner", "checkout", "early-access", undefined]) {
+          const skipping = await service.evaluateForPerson(projectId, { distinctId, personProperties: sent, key }, { count: false, lookupOnlyIfNeeded: true });
+          const full = await service.evaluateForPerson(projectId, { distinctId, personProperties: sent, key }, { count: false });
+          expect(skipping.flags, `${distinctId} ${JSON.stringify(sent)} ${key}`).toEqual(full.flags);
+          expect(skipping.payloads).toEqual(full.payloads);
+        }
+        const res = await flags({ api_key: writeKey, distinct_id: distinctId, person_properties: sent });
+        expect(res.body.flags).toEqual((await service.evaluateForPerson(projectId, { distinctId, personProperties: sent }, { count: false })).flags);
+        expect(res.headers.get("server-timing") ?? "").toMatch(/^app;dur=\d+\.\d{3}$/);
+      }
+    }
+  });
+
   it("GET takes the same fields as query parameters, and the Bearer header as the key", async () => {
     const res = await fetch(`${base}/api/flags?distinct_id=p-free&person_properties=${encodeURIComponent(JSON.stringify({ plan: "pro" }))}`, { headers: { authorization: `Bearer ${writeKey}` } });
     expect(res.status).toBe(200);
