@@ -23,6 +23,7 @@ export default function MonitoringLayout() {
           { to: "/monitoring/jobs", label: "Jobs" },
           { to: "/monitoring/performance", label: "Performance" },
           { to: "/monitoring/errors", label: "Errors" },
+          { to: "/monitoring/vitals", label: "Web vitals" },
           { to: "/monitoring/alerts", label: "Alerts" },
           { to: "/monitoring/channels", label: "Channels" },
         ]}
