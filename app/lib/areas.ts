@@ -10,6 +10,7 @@ export type AreaKey =
   | "monitoring"
   | "alerts"
   | "reports"
+  | "automations"
   | "settings";
 
 export interface Area {
@@ -138,6 +139,15 @@ export const areas: Area[] = [
       "CSV exports of insight results",
       "Delivery by email or Slack",
     ],
+  },
+  {
+    key: "automations",
+    label: "Automations",
+    path: "/automations",
+    group: "operate",
+    status: "ready",
+    summary: "When a person does something (and not something else within a window), call a webhook or send an email; sync cohorts to webhooks.",
+    plans: [],
   },
   {
     key: "settings",

@@ -1,0 +1,61 @@
+import { Form } from "@remix-run/react";
+import { FormMessage, SelectField, TextField } from "~/components/Field";
+import type { FieldErrors } from "~/lib/forms.server";
+
+type Values = Partial<Record<string, string>>;
+
+/** The create form of an automation: trigger (with an optional absence window), delay, action, dedup. */
+export function RuleForm({ values, fieldErrors, formError, busy }: { values?: Values; fieldErrors?: FieldErrors; formError?: string; busy: boolean }) {
+  const v = values ?? {};
+  const e = fieldErrors ?? {};
+  return (
+    <Form method="post" className="stack" noValidate>
+      <input type="hidden" name="intent" value="create" />
+      <FormMessage error={formError} />
+      <TextField label="Name" name="name" required maxLength={200} placeholder="Abandoned checkout" defaultValue={v.name} error={e.name} />
+      <fieldset className="stack">
+        <legend>When</legend>
+        <TextField label="A person does" name="event" required placeholder="checkout_started" defaultValue={v.event} error={e.event} />
+        <div className="cluster">
+          <TextField label="and does not do (optional)" name="absentEvent" placeholder="booking_completed" defaultValue={v.absentEvent} error={e.absentEvent} />
+          <TextField label="within (minutes)" name="withinMinutes" type="number" min={1} step="any" placeholder="60" defaultValue={v.withinMinutes} error={e.withinMinutes} />
+        </div>
+        <TextField
+          label="Wait before acting (minutes)"
+          name="delayMinutes"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="60"
+          defaultValue={v.delayMinutes}
+          error={e.delayMinutes}
+          hint="A rule with an absence window also waits for the window to close."
+        />
+      </fieldset>
+      <fieldset className="stack">
+        <legend>Then</legend>
+        <SelectField label="Action" name="actionKind" defaultValue={v.actionKind ?? "webhook"}>
+          <option value="webhook">Webhook (signed POST with the person's properties)</option>
+          <option value="email">Email</option>
+        </SelectField>
+        <div className="cluster">
+          <TextField label="Webhook URL" name="url" type="url" placeholder="https://crm.example/hooks/abandoned" defaultValue={v.url} error={e.url} />
+          <TextField label="Signing secret (16+ characters)" name="secret" type="password" autoComplete="off" error={e.secret} />
+        </div>
+        <div className="cluster">
+          <TextField label="Email to (comma-separated)" name="to" placeholder="crm@example.com" defaultValue={v.to} error={e.to} />
+          <TextField label="and the address in person property" name="toPersonProperty" placeholder="email" defaultValue={v.toPersonProperty} error={e.toPersonProperty} />
+          <TextField label="Subject" name="subject" placeholder="Your booking is waiting" defaultValue={v.subject} error={e.subject} />
+        </div>
+        <SelectField label="At most" name="dedup" defaultValue={v.dedup ?? "once"} error={e.dedup}>
+          <option value="once">Once per person, ever</option>
+          <option value="day">Once per person per day</option>
+          <option value="week">Once per person per week</option>
+        </SelectField>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>Create automation</button>
+      </div>
+    </Form>
+  );
+}
