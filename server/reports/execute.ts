@@ -17,15 +17,22 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** Builds the report's document for `runAt` (the cron slot, or the moment of a manual run). */
-export async function buildDocument(deps: Pick<Deps, "db">, report: { projectId: string; name: string; kind: string; params: unknown }, runAt: Date): Promise<ReportDocument> {
+/**
+ * Builds the report's document for `runAt` (the cron slot, or the moment of a manual run). Days,
+ * weeks and buckets are read in the report's time zone (the project's unless the report says otherwise).
+ */
+export async function buildDocument(
+  deps: Pick<Deps, "db">,
+  report: { projectId: string; name: string; kind: string; params: unknown; timezone: string },
+  runAt: Date,
+): Promise<ReportDocument> {
   const { prisma, pool } = deps.db;
   const project = await prisma.project.findUnique({ where: { id: report.projectId }, select: { id: true, name: true, timezone: true, testAccountFilters: true } });
   if (!project) throw new ReportInputError("the report's project no longer exists");
   const kind = reportKind.parse(report.kind);
   return REPORT_BUILDERS[kind]({
     pool,
-    project,
+    project: { ...project, timezone: report.timezone || project.timezone },
     runAt,
     reportName: report.name,
     params: reportParams.parse(report.params ?? {}),
