@@ -75,7 +75,7 @@ export const areas: Area[] = [
     label: "Experiments",
     path: "/experiments",
     group: "ship",
-    status: "next",
+    status: "ready",
     summary: "Run A/B tests on top of feature flags and read their results with proper statistics.",
     plans: [
       "Variants and traffic split, assigned by stable hashing",
