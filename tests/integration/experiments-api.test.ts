@@ -155,6 +155,25 @@ describe("getVariant and trackConversion", () => {
     expect(u1Arm).toBeDefined(); // u1's arm has the one purchase
   });
 
+  it("a holdout person gets the control, is not in the experiment, and is recorded as off", async () => {
+    const e = await draft("held", { holdoutPercent: 50 });
+    await analyst.experiments.start({ id: e.id });
+    const ids = Array.from({ length: 40 }, (_, i) => `held-${i}`);
+    for (const id of ids) {
+      const r = await analyst.experiments.getVariant({ experimentKey: "held", distinctId: id });
+      // ADR 0010: inside the rule's rollout (50%) when bucket("held", id) < 0.5.
+      const inside = flagBucket("held", id) < 0.5;
+      expect(r.inExperiment, id).toBe(inside);
+      if (!inside) expect(r.variant).toBe("control");
+    }
+    const outside = ids.filter((id) => !(flagBucket("held", id) < 0.5)).length;
+    expect(outside).toBeGreaterThan(0);
+    const off = await q(`select count(*)::int as n from events where project_id = $1 and properties->>'$feature_flag' = 'held' and properties->>'$feature_flag_response' = 'false'`, [projectId]);
+    expect(off[0].n).toBe(outside);
+    const results = await analyst.experiments.results({ id: e.id });
+    expect(results.exposures.holdout).toBe(outside);
+  });
+
   it("tRPC: unknown experiment is NOT_FOUND, bad input BAD_REQUEST", async () => {
     expect(await code(analyst.experiments.getVariant({ experimentKey: "nope", distinctId: "u1" }))).toBe("NOT_FOUND");
     expect(await code(analyst.experiments.getVariant({ experimentKey: "pricing", distinctId: "" }))).toBe("BAD_REQUEST");

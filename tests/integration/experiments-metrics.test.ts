@@ -175,6 +175,30 @@ describe("the daily series", () => {
     expect(guard.adjustedPValue).toBeCloseTo(guard.pValue!, 12); // one guardrail test: Holm leaves it
   });
 
+  it("keeps a holdout apart: persons whose exposures say the flag was off, measured but not tested", async () => {
+    // h1 control, h2 test, h3 off (holdout), h4 off then control (in control: a variant wins over off).
+    for (const id of ["h1", "h2", "h3", "h4"]) await person(id);
+    await exposure("h1", 1, "control", "hold-flag");
+    await exposure("h2", 1, "test", "hold-flag");
+    await exposure("h3", 1, false, "hold-flag");
+    await purchase("h3", 2, 9);
+    await exposure("h4", 1, false, "hold-flag");
+    await exposure("h4", 2, "control", "hold-flag");
+    const e = await analyst.experiments.create({
+      key: "hold",
+      flagKey: "hold-flag",
+      name: "With a holdout",
+      variants: [{ key: "control", weight: 50 }, { key: "test", weight: 50 }],
+      primaryMetric: { kind: "conversion", event: "purchase" },
+      holdoutPercent: 20,
+    });
+    await analyst.experiments.start({ id: e.id, startedAt: new Date(T0) });
+    const r = await analyst.experiments.results({ id: e.id, asOf: at(120) });
+    expect(r.exposures).toEqual({ byVariant: { control: 2, test: 1 }, holdout: 1, multipleVariants: 0, unknownValues: 0 });
+    expect(r.metrics[0]!.holdout).toMatchObject({ key: "holdout", n: 1, total: 1, value: 1 });
+    expect(r.metrics[0]!.analysis!.variants.map((v) => v.key)).toEqual(["test"]); // the holdout is not a tested arm
+  });
+
   it("explains the state in words", () => {
     expect(results.guidance.headline.length).toBeGreaterThan(20);
     expect(results.guidance.details.join(" ")).toContain("seen in more than one variant");
