@@ -1,4 +1,4 @@
-// Who was exposed, when first, and to which variant (docs/decisions/0016-experiment-exposures-and-metrics.md).
+// Who was exposed, when first, and to which variant (docs/decisions/0017-experiment-exposures-and-metrics.md).
 // A person (after merges) is exposed when an exposure event of the experiment's flag falls in the
 // experiment's window; their first such event fixes the time, their variant is the value it
 // carried. Persons whose exposures name two different variants are left out of every metric and
