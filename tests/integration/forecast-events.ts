@@ -7,7 +7,7 @@ import type pg from "pg";
  *   - bookings: 2 + (i mod 3) per day, 3 more on every 7th day; revenue 100 + 10*(i mod 5) + j;
  *   - pageviews: 3 + (i mod 4) persons a day, two pageviews each; person ids rotate over 40
  *     persons and new ones join every 3rd day, so "new users" has ones and zeros;
- *   - searches LHR->JFK: 6 a day, 4 more on days with i mod 7 < 2 (a weekly pattern);
+ *   - searches LHR->JFK: 6 a day, 4 more on days with i mod 7 < 2 (a weekly pattern), 1 more when i mod 5 = 0;
  *     CDG->BCN: 1 + (i mod 2) a day; plus noise that must not count for routes (lowercase
  *     origin, a pageview with route properties).
  * Expected series are computed from `events` by plain counting, not by the query layer.
@@ -44,7 +44,7 @@ export function makeEvents(days: number, now = new Date()): FixtureEvent[] {
       const revenue = 100 + 10 * (i % 5) + j;
       out.push({ event: "booking_completed", at: at(12, j), person: pool[j % pool.length]!, revenue, props: { revenue, booking_id: `b-${i}-${j}` } });
     }
-    const lhr = 6 + (i % 7 < 2 ? 4 : 0);
+    const lhr = 6 + (i % 7 < 2 ? 4 : 0) + (i % 5 === 0 ? 1 : 0);
     for (let j = 0; j < lhr; j++) out.push({ event: "search", at: at(14, j), person: pool[j % pool.length]!, props: { origin: "LHR", destination: "JFK" } });
     for (let j = 0; j < 1 + (i % 2); j++) out.push({ event: "search", at: at(15, j), person: pool[0]!, props: { origin: "CDG", destination: "BCN" } });
     out.push({ event: "search", at: at(16), person: pool[0]!, props: { origin: "lhr", destination: "JFK" } });

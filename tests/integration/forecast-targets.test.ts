@@ -54,7 +54,7 @@ describe("forecast targets read through the query layer", () => {
       expect(series.values, id).toEqual(want);
     }
     // The fixture is not trivial: weekly search peaks, days with and without new users.
-    expect(new Set(expected["route:LHR-JFK"]).size).toBe(2);
+    expect(new Set(expected["route:LHR-JFK"]).size).toBe(4);
     expect(expected.new_users.some((v) => v === 0) && expected.new_users.some((v) => v > 0)).toBe(true);
   });
 
