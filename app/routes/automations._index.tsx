@@ -105,7 +105,7 @@ export default function AutomationsIndex() {
       <Card title="Audiences" description="Post a cohort's members (distinct ids and chosen person properties) to a webhook every 15 minutes, signed like the automations' webhooks, or download them as CSV.">
         <FormMessage error={audienceResult?.formError} success={audienceResult?.success} />
         {audiences.length === 0 ? (
-          <EmptyState title="No synced audiences">Pick a cohort below.</EmptyState>
+          <EmptyState title="No synced audiences">{cohorts.length ? "Pick a cohort below." : "Create a cohort first; it can then be synced here."}</EmptyState>
         ) : (
           <div className="table-wrap table-wrap-overflow">
             <table className="table" data-testid="audiences-table">

@@ -1,0 +1,75 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../server/config";
+import { bulkIngest } from "../../server/ingest/bulk";
+import { launchChromium, logIn } from "../support/browser";
+import { startHttpListener } from "../support/http-listener";
+import { waitFor } from "../support/wait";
+import { ADMIN, startTestWebServer } from "../support/web-server";
+
+const artifacts = path.join(repoRoot, "tests", ".artifacts");
+let server: Awaited<ReturnType<typeof startTestWebServer>>;
+let chrome: Awaited<ReturnType<typeof launchChromium>>;
+let hook: Awaited<ReturnType<typeof startHttpListener>>;
+
+beforeAll(async () => {
+  await fs.mkdir(artifacts, { recursive: true });
+  [server, chrome, hook] = await Promise.all([startTestWebServer(), launchChromium(), startHttpListener()]);
+});
+afterAll(async () => {
+  await chrome?.close();
+  await hook?.close();
+  await server?.close();
+});
+
+describe("browser: automations", () => {
+  it("creates an abandoned-checkout automation in the UI, sends a test and sees it in the log", async () => {
+    const project = await server.env.db.prisma.project.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+    await bulkIngest(server.capture.pipeline, project.id, [
+      { event: "$identify", distinct_id: "ui-buyer", timestamp: new Date().toISOString(), properties: {}, $set: { email: "buyer@ui.test", name: "UI Buyer" } },
+      { event: "checkout_started", distinct_id: "ui-buyer", timestamp: new Date().toISOString(), properties: { price: 120 } },
+    ]);
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page, server.web.url, ADMIN, "/automations");
+    await page.getByRole("link", { name: "Automations" }).first().waitFor();
+
+    await page.getByLabel("Name").fill("Abandoned checkout (UI)");
+    await page.getByLabel("A person does").fill("checkout_started");
+    await page.getByLabel("and does not do (optional)").fill("booking_completed");
+    await page.getByLabel("within (minutes)").fill("60");
+    await page.getByLabel("Wait before acting (minutes)").fill("60");
+    await page.getByLabel("Webhook URL").first().fill(hook.url("/ui"));
+    await page.getByLabel("Signing secret (16+ characters)").fill("ui-secret-0123456789");
+    await page.getByRole("button", { name: "Create automation" }).click();
+    await page.waitForURL((u) => /^\/automations\/[0-9a-f-]{36}$/.test(u.pathname));
+    const definition = page.getByTestId("automation-definition");
+    expect(await definition.textContent()).toContain("checkout_started and no booking_completed within 1 h");
+    expect(await definition.textContent()).toContain("once per person");
+
+    await page.getByLabel("Distinct id (optional)").fill("ui-buyer");
+    await page.getByRole("button", { name: "Send a test" }).click();
+    await page.getByText("Test sent.").waitFor();
+    const req = await waitFor(async () => hook.received.find((r) => r.path === "/ui"), "the test webhook");
+    expect(req.json).toMatchObject({ type: "automation.test", person: { distinctIds: ["ui-buyer"], properties: { email: "buyer@ui.test" } } });
+    const log = page.getByTestId("firing-log");
+    expect(await log.textContent()).toContain("ui-buyer");
+    expect(await log.textContent()).toContain("sent");
+    await page.screenshot({ path: path.join(artifacts, "automation-page.png"), fullPage: true });
+
+    // A bad rule is refused beside its field.
+    await page.goto(`${server.web.url}/automations`);
+    await page.getByLabel("Name").fill("Bad");
+    await page.getByLabel("A person does").fill("checkout_started");
+    await page.getByLabel("and does not do (optional)").fill("booking_completed");
+    await page.getByLabel("Webhook URL").first().fill(hook.url("/ui"));
+    await page.getByLabel("Signing secret (16+ characters)").fill("ui-secret-0123456789");
+    await page.getByRole("button", { name: "Create automation" }).click();
+    await page.getByText("Check the highlighted fields.").waitFor();
+    expect(await page.getByTestId("automations-table").textContent()).toContain("Abandoned checkout (UI)");
+    await page.screenshot({ path: path.join(artifacts, "automations-list.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
