@@ -32,6 +32,7 @@ interface Received {
 /** A stand-in for the Foresight server: the test page, the bundle, and a recording /api/capture. */
 function startSite() {
   const received: Received[] = [];
+  const flagRequests: { api_key: string; distinct_id: string }[] = [];
   /** Capture requests answered 503 so far, per write key; `fail-N-` keys fail their first N. */
   const failed = new Map<string, number>();
   let snippet = "";
@@ -51,6 +52,15 @@ function startSite() {
       res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
       return res.end(JSON.stringify({ status: 1, accepted: body.batch.length }));
     }
+    if (req.method === "POST" && url.pathname === "/api/flags") {
+      // Flags: the same answer for everyone, with the distinct id asked for recorded.
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { api_key: string; distinct_id: string };
+      flagRequests.push(body);
+      res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
+      return res.end(JSON.stringify({ flags: { "new-checkout": "one-page" }, payloads: {} }));
+    }
     if (url.pathname === "/sdk/foresight.js") {
       res.writeHead(200, { "content-type": "text/javascript" });
       return res.end(await fs.readFile(bundlePath));
@@ -62,6 +72,7 @@ function startSite() {
   });
   return {
     received,
+    flagRequests,
     setSnippet: (s: string) => void (snippet = s),
     listen: () => new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -171,6 +182,19 @@ describe("browser SDK", () => {
     const custom = await waitForEvent("k-load", "custom event", (e) => e.event === "clicked_cta");
     expect(custom.properties).toMatchObject({ button: "hero", $session_id: sessionId, utm_source: "newsletter" });
     expect(custom.$set_once).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it("fetches the person's flags at init and again after identify and reset", async () => {
+    const { page, errors } = await openPage("flags?key=k-flags");
+    await page.waitForFunction(() => (window as any).foresight?.getFeatureFlag?.("new-checkout", { sendEvent: false }) === "one-page");
+    const anon = await sdk(page, "getDistinctId");
+    await sdk(page, "identify", "flags-user");
+    await sdk(page, "reset");
+    const fresh = await sdk(page, "getDistinctId");
+    const asked = () => site.flagRequests.filter((r) => r.api_key === "k-flags").map((r) => r.distinct_id);
+    await waitFor(async () => (asked().length >= 3 ? true : null), "three flag requests");
+    expect(asked()).toEqual([anon, "flags-user", fresh]);
     expect(errors).toEqual([]);
   });
 

@@ -3,13 +3,13 @@ import { BrowserFlags } from "../../sdk/browser/src/index";
 import { memoryStore } from "../../sdk/browser/src/storage";
 
 function setup(opts: { answers?: Record<string, unknown>[] } = {}) {
-  const client = { id: "u1", session: "s1", events: [] as [string, unknown][] };
+  const client = { id: "u1", session: "s1", capturing: true, events: [] as [string, unknown][] };
   const requests: any[] = [];
   const answers = opts.answers ?? [{ flags: { banner: true, color: "blue", off: false }, payloads: { color: { hex: "#00f" } } }];
   const store = memoryStore();
   const make = () =>
     new BrowserFlags(
-      { capture: (e, p) => client.events.push([e, p]), getDistinctId: () => client.id, getSessionId: () => client.session },
+      { capture: (e, p) => client.events.push([e, p]), getDistinctId: () => client.id, getSessionId: () => client.session, isCapturing: () => client.capturing },
       {
         apiKey: "fs_pub_x", host: "http://fs.test", storage: store, personProperties: { plan: "pro" },
         fetch: async (url, init) => {
@@ -65,5 +65,17 @@ describe("browser SDK flags", () => {
     expect(next.getFeatureFlag("banner")).toBeUndefined();
     await next.reload();
     expect(requests.at(-1).body.distinct_id).toBe("u2");
+  });
+
+  it("while capture is off, exposures are neither sent nor marked as sent", async () => {
+    const { client, make } = setup();
+    const flags = make();
+    await flags.reload();
+    client.capturing = false; // opted out, or consent not given yet
+    expect(flags.getFeatureFlag("color")).toBe("blue");
+    expect(client.events).toEqual([]);
+    client.capturing = true; // consent given later in the same session
+    flags.getFeatureFlag("color");
+    expect(client.events).toEqual([["$feature_flag_called", { $feature_flag: "color", $feature_flag_response: "blue" }]]);
   });
 });

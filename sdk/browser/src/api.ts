@@ -1,4 +1,5 @@
 import type { ForesightBrowser } from "./client.js";
+import type { FlagValue, FlagsListener } from "./flags.js";
 import type { BrowserOptions, CaptureOptions, Properties } from "./types.js";
 
 export interface ForesightApi {
@@ -14,6 +15,15 @@ export interface ForesightApi {
   flush(): Promise<void>;
   getDistinctId(): string;
   getSessionId(): string;
+  /** The flag's value for the current person (false when off, a variant key for multivariate flags); undefined before flags are known. Sends `$feature_flag_called` once per flag and value per session. */
+  getFeatureFlag(key: string, options?: { sendEvent?: boolean }): FlagValue | undefined;
+  isFeatureEnabled(key: string, options?: { sendEvent?: boolean }): boolean | undefined;
+  getFeatureFlagPayload(key: string): unknown;
+  getAllFlags(): Record<string, FlagValue>;
+  /** Called with the flags now (when known) and after every load; returns an unsubscribe function. */
+  onFeatureFlags(listener: FlagsListener): () => void;
+  /** Fetches the flags again (optionally with more person properties); resolves when they have arrived. */
+  reloadFeatureFlags(personProperties?: Record<string, unknown>): Promise<void>;
 }
 
 /** The public methods, bound and fenced: nothing the SDK does may throw into the host page. */
@@ -41,5 +51,11 @@ export function bindApi(c: ForesightBrowser): ForesightApi {
     flush: guard(() => c.flush().catch(() => {}), Promise.resolve()),
     getDistinctId: guard(() => c.getDistinctId(), ""),
     getSessionId: guard(() => c.getSessionId(), ""),
+    getFeatureFlag: guard((key, options) => c.flags()?.getFeatureFlag(key, options), undefined),
+    isFeatureEnabled: guard((key, options) => c.flags()?.isFeatureEnabled(key, options), undefined),
+    getFeatureFlagPayload: guard((key) => c.flags()?.getFeatureFlagPayload(key), undefined),
+    getAllFlags: guard(() => c.flags()?.getAllFlags() ?? {}, {}),
+    onFeatureFlags: guard((listener) => c.flags()?.onFeatureFlags(listener) ?? (() => {}), () => {}),
+    reloadFeatureFlags: guard((personProperties) => c.flags()?.reload(personProperties).catch(() => {}) ?? Promise.resolve(), Promise.resolve()),
   };
 }

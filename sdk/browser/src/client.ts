@@ -1,3 +1,4 @@
+import { BrowserFlags } from "./flags.js";
 import { watchNavigation } from "./navigation.js";
 import { doNotTrack, initialProperties, pageProperties, utmParams } from "./page.js";
 import { PersonStore, freshPerson } from "./person.js";
@@ -11,7 +12,7 @@ import { uuidv7 } from "./uuid.js";
 import { LIB, LIB_VERSION } from "./version.js";
 import { VitalsCollector } from "./vitals.js";
 
-type Settings = Required<BrowserOptions>;
+type Settings = Required<Omit<BrowserOptions, "flagPersonProperties" | "flagEnvironment">>;
 
 interface Runtime {
   o: Settings;
@@ -24,6 +25,7 @@ interface Runtime {
   queue: EventQueue;
   sender: Sender;
   vitals?: VitalsCollector;
+  flags: BrowserFlags;
   /** UTM parameters of the URL this page was loaded with. */
   utm: Properties;
   lastPathname: string;
@@ -44,6 +46,7 @@ function settings(o: BrowserOptions, host: string): Settings {
     requireConsent: o.requireConsent ?? false,
     captureWebVitals: o.captureWebVitals ?? true,
     maxAttempts: Math.max(1, o.maxAttempts ?? 10),
+    loadFeatureFlags: o.loadFeatureFlags ?? true,
   };
 }
 
@@ -63,7 +66,29 @@ export class ForesightBrowser {
       o.persistence === "memory" ? memoryStore() : o.persistence === "cookie" ? cookieStore() : (webStorage("localStorage") ?? cookieStore());
     const decision = backend.get(`${prefix}consent`);
     const queue = new EventQueue(`${prefix}queue_`);
+    // Flags are cached under the key's prefix in localStorage once storing is allowed (in memory
+    // before that, and always with persistence "memory"; never in a cookie, which every request would carry).
+    const flagsMemory = memoryStore();
+    const flagsDisk = o.persistence === "memory" ? null : webStorage("localStorage");
+    const flagsStore = (): KeyValue => (this.r?.allowed && flagsDisk ? flagsDisk : flagsMemory);
+    const flags = new BrowserFlags(
+      { capture: (event, properties) => this.capture(event, properties), getDistinctId: () => this.getDistinctId(), getSessionId: () => this.getSessionId(), isCapturing: () => this.r?.allowed === true },
+      {
+        apiKey,
+        host: o.host,
+        personProperties: options.flagPersonProperties,
+        environment: options.flagEnvironment,
+        loadOnStart: false,
+        storage: {
+          get: (k) => flagsStore().get(prefix + k),
+          set: (k, v) => flagsStore().set(prefix + k, v),
+          remove: (k) => flagsStore().remove(prefix + k),
+          keys: () => flagsStore().keys().filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
+        },
+      },
+    );
     const r: Runtime = (this.r = {
+      flags,
       o,
       keys: { consent: `${prefix}consent` },
       backend,
@@ -87,6 +112,12 @@ export class ForesightBrowser {
     }
     // Events left over from an earlier page go out now rather than after the first interval.
     if (restored) void r.sender.send();
+    if (o.loadFeatureFlags) void r.flags.reload();
+  }
+
+  /** The feature flags of the current person (undefined before init). */
+  flags(): BrowserFlags | undefined {
+    return this.runtime()?.flags;
   }
 
   capture(event: string, properties: Properties = {}, options: CaptureOptions = {}): void {
@@ -138,6 +169,8 @@ export class ForesightBrowser {
     r.persons.write({ ...person, distinctId, anonymous: false });
     // Only an anonymous id is merged into the person; switching between two known users is not a merge.
     this.capture("$identify", person.anonymous ? { $anon_distinct_id: person.distinctId } : {}, { $set, $set_once });
+    // The new id's flags: the server evaluates them for the merged person.
+    void r.flags.reload($set);
   }
 
   alias(alias: string): void {
@@ -148,7 +181,10 @@ export class ForesightBrowser {
 
   /** Forgets the visitor (log out): new anonymous id, new session, no super properties. */
   reset(): void {
-    this.runtime()?.persons.write(freshPerson());
+    const r = this.runtime();
+    if (!r) return;
+    r.persons.write(freshPerson());
+    void r.flags.reload();
   }
 
   register(properties: Properties): void {

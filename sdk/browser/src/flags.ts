@@ -9,6 +9,8 @@ export interface FlagsClient {
   capture(event: string, properties?: Properties): void;
   getDistinctId(): string;
   getSessionId(): string;
+  /** False while capture is off (opted out, no consent yet): exposures are then neither sent nor marked as sent. */
+  isCapturing?(): boolean;
 }
 
 export interface BrowserFlagsOptions {
@@ -151,6 +153,7 @@ export class BrowserFlags {
 
   /** Once per (session, flag, value): the set is kept with the session id and replaced when it changes. */
   private expose(key: string, value: FlagValue): void {
+    if (this.client.isCapturing && !this.client.isCapturing()) return;
     const session = this.client.getSessionId();
     let sent: { session: string; keys: string[] };
     try {

@@ -25,6 +25,12 @@ export interface BrowserOptions {
   captureWebVitals?: boolean;
   /** Consecutive failed sends before pausing until the next page load, `flush()` or coming online. */
   maxAttempts?: number;
+  /** Fetch the person's feature flags from POST /api/flags at init (default true); identify, reset and reloadFeatureFlags() fetch them too. */
+  loadFeatureFlags?: boolean;
+  /** Sent with every flags request (merged over the stored person's properties on the server). */
+  flagPersonProperties?: Properties;
+  /** The environment flags are evaluated for (flags limited to environments). */
+  flagEnvironment?: string;
 }
 
 export interface CaptureOptions {
