@@ -14,6 +14,7 @@ export const crontab = [
   "* * * * * deliver_notifications ?jobKey=deliver_notifications&jobKeyMode=preserve_run_at&max=1",
   "* * * * * run_reports ?jobKey=run_reports&jobKeyMode=preserve_run_at&max=1",
   "*/10 * * * * downsample_metrics ?jobKey=downsample_metrics&max=1",
+  "10 3 * * * train_price_models ?fill=1d&max=1&jobKey=train_price_models_nightly",
   "40 3 * * * train_forecasts ?fill=1d&max=1&jobKey=train_forecasts_nightly",
   "20 * * * * reconcile_predictions ?jobKey=reconcile_predictions&max=1",
   "* * * * * run_automations ?jobKey=run_automations&jobKeyMode=preserve_run_at&max=1",
