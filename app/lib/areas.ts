@@ -132,13 +132,9 @@ export const areas: Area[] = [
     label: "Reports",
     path: "/reports",
     group: "operate",
-    status: "next",
-    summary: "Scheduled reports sent to people who do not log in.",
-    plans: [
-      "Daily, weekly or monthly reports built from dashboards",
-      "CSV exports of insight results",
-      "Delivery by email or Slack",
-    ],
+    status: "ready",
+    summary: "Scheduled reports by email: daily revenue, weekly performance, monthly and quarterly reviews, or any saved insight, as CSV, Excel, PDF or JSON.",
+    plans: ["Reports built from dashboards (once dashboards exist)", "Delivery to Slack"],
   },
   {
     key: "automations",
