@@ -32,6 +32,8 @@ export const configSchema = z.object({
   FORESIGHT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** HTTP processes sharing the port (node:cluster); capture is CPU-bound in Node, so use the cores. */
   FORESIGHT_WEB_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
+  /** Connections each web process's ingest writer keeps transactions open on (group commit). */
+  FORESIGHT_INGEST_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(3),
   FORESIGHT_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   /** Bearer token accepted by GET /metrics besides project secret keys. */
   FORESIGHT_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -40,6 +42,10 @@ export const configSchema = z.object({
   FORESIGHT_SMTP_FROM: z.string().min(3).default("Foresight <foresight@localhost>"),
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().optional(),
+  /** DSN the browser app reports to (Sentry DSNs are public by design); SENTRY_DSN when unset. */
+  SENTRY_BROWSER_DSN: z.url().optional(),
+  /** Link for an error row's Sentry event, with {eventId} and {projectId} (the DSN's) placeholders. */
+  FORESIGHT_SENTRY_WEB_URL: z.url().refine((u) => u.includes("{eventId}"), "must contain {eventId}").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

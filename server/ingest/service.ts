@@ -30,7 +30,7 @@ async function cookielessSecret(deps: Deps): Promise<string> {
 export async function createCaptureService(deps: Deps, opts: { spoolDir?: string; connections?: number } = {}): Promise<CaptureService> {
   void preloadGeo(); // ~130 MB of DB-IP data, read in the background
   const spool = new Spool(opts.spoolDir ?? path.join(deps.config.FORESIGHT_DATA_DIR, "spool", "main"));
-  const writer = new IngestWriter(deps.db.pool, spool, deps.logger.child({ component: "ingest" }), { connections: opts.connections });
+  const writer = new IngestWriter(deps.db.pool, spool, deps.logger.child({ component: "ingest" }), { connections: opts.connections ?? deps.config.FORESIGHT_INGEST_CONNECTIONS });
   const keys = new ProjectKeyCache(deps.db.pool);
   const pipeline = new CapturePipeline(keys, new EventRateLimiter(), new SessionTracker(), writer, await cookielessSecret(deps));
   return { pipeline, writer, keys, close: () => writer.close() };

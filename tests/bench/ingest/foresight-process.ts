@@ -42,6 +42,7 @@ export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: 
     FORESIGHT_DEMO_DATA: "false",
     FORESIGHT_WEB_PROCESSES: String(opts.webProcesses ?? 1),
     LOG_LEVEL: "warn",
+    ...(process.env.FORESIGHT_INGEST_CONNECTIONS ? { FORESIGHT_INGEST_CONNECTIONS: process.env.FORESIGHT_INGEST_CONNECTIONS } : {}),
   });
   const seenPids = new Set<string>();
   const see = () => processTree(child.proc.pid!).forEach((p) => {
