@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffMs, MAX_ATTEMPTS, runAutomations } from "../../server/automations";
 import { bulkIngest } from "../../server/ingest/bulk";
 import { createCaptureService, type CaptureService } from "../../server/ingest/service";
 import { createProject } from "../../server/projects/create-project";
@@ -116,12 +117,39 @@ describe("automations through the real worker", () => {
 
   it("a failing audience webhook leaves its error visible", async () => {
     const cohort = (await analyst.caller.cohorts.list()).find((c) => c.name === "VIP list")!;
-    const sync = await analyst.caller.automations.audiences.create({ cohortId: cohort.id, url: hook.url("/down"), secret: SECRET });
-    hook.failNext(503);
+    const sync = await analyst.caller.automations.audiences.create({ cohortId: cohort.id, url: "http://127.0.0.1:1/down", secret: SECRET });
     await analyst.caller.automations.audiences.syncNow({ id: sync.id });
     const row = await waitFor(async () => (await analyst.caller.automations.audiences.list()).find((s) => s.id === sync.id && s.lastError), "the failure to be recorded");
-    expect(row.lastError).toMatch(/answered 503/);
+    expect(row.lastError).toMatch(/POST 127\.0\.0\.1:1 failed/);
     expect(row.lastSyncedAt).toBeNull();
+  }, 60_000);
+
+  it("filters on person properties, and a dead receiver fails after the last attempt with its error in the log", async () => {
+    // A day's delay: the worker's own per-minute runs (real clock) never reach it; this test's `now` does.
+    const rule = await analyst.caller.automations.create({
+      name: "Pro upgrade",
+      trigger: { event: "upgraded", filters: [{ type: "person", key: "plan", operator: "equals", value: "pro" }] },
+      delaySeconds: 86_400,
+      dedupSeconds: 3600,
+      action: { kind: "webhook", url: "http://127.0.0.1:1/closed", secret: SECRET },
+    });
+    await bulkIngest(capture.pipeline, projectId, [
+      person(7),
+      person(8),
+      { event: "upgraded", distinct_id: "user-7", timestamp: new Date().toISOString(), properties: {} },
+      { event: "upgraded", distinct_id: "user-8", timestamp: new Date().toISOString(), properties: {} },
+    ]);
+    let now = new Date(Date.now() + 86_400_000 + 60_000);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const run = await runAutomations(env.deps, { automationId: rule.id, now, lagMs: 0 });
+      expect(run).toMatchObject(attempt < MAX_ATTEMPTS ? { retrying: 1, failed: 0 } : { retrying: 0, failed: 1 });
+      now = new Date(now.getTime() + backoffMs(attempt));
+    }
+    const log = await analyst.caller.automations.log({ id: rule.id });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, distinctId: "user-7", dedupKey: expect.stringMatching(/^p3600:\d+$/) });
+    expect(log[0]!.lastError).toMatch(/POST 127\.0\.0\.1:1 failed/);
+    expect((await analyst.caller.automations.list()).find((a) => a.id === rule.id)!.firings).toEqual({ pending: 0, sent: 0, skipped: 0, failed: 1 });
   }, 60_000);
 
   it("bad input is a 400 naming the field; viewers cannot write; a redacted secret keeps the stored one", async () => {
