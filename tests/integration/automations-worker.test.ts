@@ -116,7 +116,7 @@ describe("automations through the real worker", () => {
   }, 60_000);
 
   it("a failing audience webhook leaves its error visible", async () => {
-    const cohort = (await analyst.caller.cohorts.list()).find((c) => c.name === "VIP list")!;
+    const { cohort } = await analyst.caller.cohorts.create({ kind: "static", name: "Unreachable audience", description: "" });
     const sync = await analyst.caller.automations.audiences.create({ cohortId: cohort.id, url: "http://127.0.0.1:1/down", secret: SECRET });
     await analyst.caller.automations.audiences.syncNow({ id: sync.id });
     const row = await waitFor(async () => (await analyst.caller.automations.audiences.list()).find((s) => s.id === sync.id && s.lastError), "the failure to be recorded");
