@@ -28,6 +28,8 @@ export const configSchema = z.object({
   FORESIGHT_WRITE_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   FORESIGHT_SECRET_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   FORESIGHT_DEMO_DATA: bool.default(true),
+  /** Collect Foresight's own metrics (request histograms, capture counters, the 10 s sampler). */
+  FORESIGHT_METRICS: bool.default(true),
   FORESIGHT_SECURE_COOKIES: bool.optional(),
   FORESIGHT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** HTTP processes sharing the port (node:cluster); capture is CPU-bound in Node, so use the cores. */

@@ -11,8 +11,9 @@ import { clearSessionCookie, sessionCookie } from "./auth/cookies";
 import { checkHealth } from "./monitoring/health";
 import { installErrorRecorder } from "./monitoring/error-records";
 import { metricsMiddleware, metricsRoute } from "./monitoring/http-metrics";
-import { bindMetrics } from "./monitoring/metrics";
+import { bindMetrics, setMetricsCollection } from "./monitoring/metrics";
 import { captureError } from "./monitoring/sentry";
+import { clientErrorRoutes } from "./monitoring/client-errors";
 import { queueDepth } from "./jobs/queue";
 import { captureRoutes } from "./ingest/routes";
 import { flagRoutes } from "./flags/routes";
@@ -37,7 +38,8 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
 
   installErrorRecorder(deps);
   bindMetrics({ pool: deps.db.pool, queueDepth: () => queueDepth(deps.db.pool).then(({ installed: _, ...d }) => d) });
-  app.use(metricsMiddleware());
+  setMetricsCollection(deps.config.FORESIGHT_METRICS);
+  if (deps.config.FORESIGHT_METRICS) app.use(metricsMiddleware());
   app.get("/metrics", metricsRoute(deps));
 
   app.get("/api/health", async (_req, res) => {
@@ -50,6 +52,7 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
   app.use(mlRoutes(deps));
   app.use(experimentRoutes(deps, opts.capture));
   app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
+  app.use(clientErrorRoutes(deps));
 
   app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(repoRoot, "public"), { maxAge: "1h" }));

@@ -71,7 +71,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
       stack.push({ name: "database pool", stop: () => db.close() });
       const index = process.env.FORESIGHT_WEB_INDEX ?? String(cluster.worker!.id);
       const deps = createDeps(config, db, logger);
-      stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
+      if (config.FORESIGHT_METRICS) stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
       await serveWeb(deps, stack, `w${index}`);
     } catch (err) {
       say(`foresight: ${(err as Error).message}`);
@@ -87,7 +87,7 @@ export async function runForesight(config: Config, opts: RunOptions): Promise<vo
     const db = connectDatabase(opened.url);
     stack.push({ name: "database pool", stop: () => db.close() });
     const deps = createDeps(config, db, logger);
-    stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
+    if (config.FORESIGHT_METRICS) stack.push({ name: "metrics sampler", stop: startMetricsSampler(deps) });
     await ensureEventPartitions(db.pool);
 
     let report: FirstRunReport | null = null;

@@ -165,8 +165,18 @@ new Counter({
 
 // ---- hooks other modules call ---------------------------------------------------------------
 
+let collecting = true;
+/** FORESIGHT_METRICS=false: request, capture and procedure observations are skipped (the benchmark's baseline). */
+export function setMetricsCollection(on: boolean): void {
+  collecting = on;
+}
+export function metricsCollecting(): boolean {
+  return collecting;
+}
+
 /** One line in the capture route: events accepted and rejected in one request. */
 export function countCapture(accepted: number, rejected: number): void {
+  if (!collecting) return;
   if (accepted) captureEvents.inc({ outcome: "accepted" }, accepted);
   if (rejected) captureEvents.inc({ outcome: "rejected" }, rejected);
 }

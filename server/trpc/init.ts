@@ -5,7 +5,7 @@ import { ZodError, z } from "zod";
 import type { Deps } from "../deps";
 import type { ResolvedSession } from "../auth/sessions";
 import { hasRole, type Role } from "../auth/roles";
-import { trpcDuration } from "../monitoring/metrics";
+import { metricsCollecting, trpcDuration } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
 
 // ---- context -------------------------------------------------------------------------------
@@ -55,6 +55,7 @@ const reportErrors = t.middleware(async ({ ctx, next, path, type }) => {
 });
 
 const timeProcedures = t.middleware(async ({ next, path, type }) => {
+  if (!metricsCollecting()) return next();
   const start = performance.now();
   const result = await next();
   trpcDuration.observe({ path, type, outcome: result.ok ? "ok" : "error" }, (performance.now() - start) / 1000);

@@ -28,9 +28,11 @@ export interface ForesightUnderTest {
  * which NODE_OPTIONS does not accept). Its own process group, so a Ctrl-C reaches the benchmark
  * only, and the benchmark stops the server in order.
  */
-export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: boolean; webProcesses?: number } = {}): Promise<ForesightUnderTest> {
+export async function startForesight(
+  opts: { nodeArgs?: string[]; keepDataDir?: boolean; webProcesses?: number; writeKey?: string; env?: Record<string, string> } = {},
+): Promise<ForesightUnderTest> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "foresight-bench-"));
-  const writeKey = "bench_" + randomBytes(16).toString("hex");
+  const writeKey = opts.writeKey ?? "bench_" + randomBytes(16).toString("hex");
   const [port, pgPort] = [await freePort(), await freePort()];
   const child = spawnWeb(opts.nodeArgs ?? [], {
     HOST: "127.0.0.1",
@@ -43,6 +45,7 @@ export async function startForesight(opts: { nodeArgs?: string[]; keepDataDir?: 
     FORESIGHT_WEB_PROCESSES: String(opts.webProcesses ?? 1),
     LOG_LEVEL: "warn",
     ...(process.env.FORESIGHT_INGEST_CONNECTIONS ? { FORESIGHT_INGEST_CONNECTIONS: process.env.FORESIGHT_INGEST_CONNECTIONS } : {}),
+    ...opts.env,
   });
   const seenPids = new Set<string>();
   const see = () => processTree(child.proc.pid!).forEach((p) => {
