@@ -19,6 +19,7 @@ const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1
 
 /** "+2.3 percentage points (0.4 to 4.1)" or "+0.12 per user (...)": the always-valid interval of the difference. */
 export function describeDifference(r: MetricResult, ciLow: number, ciHigh: number, diff: number): string {
+  if (!Number.isFinite(ciLow) || !Number.isFinite(ciHigh)) return `${r.kind === "proportion" ? `${signedPct(diff).replace("%", "")} percentage points` : `${diff >= 0 ? "+" : ""}${num(diff)} per person`} (no interval yet: the arms do not vary)`;
   if (r.kind === "proportion") return `${signedPct(diff).replace("%", "")} percentage points (interval ${pct(ciLow).replace("%", "")} to ${pct(ciHigh).replace("%", "")})`;
   return `${diff >= 0 ? "+" : ""}${num(diff)} per person (interval ${num(ciLow)} to ${num(ciHigh)})`;
 }

@@ -36,7 +36,7 @@ describe("browser: experiments", () => {
     await page.getByRole("navigation").first().getByRole("link", { name: /experiments/i }).click();
     await page.waitForURL((u) => u.pathname === "/experiments");
     await page.getByRole("link", { name: "New", exact: true }).click();
-    await page.waitForURL((u) => u.pathname === "/experiments/new");
+    await page.waitForURL((u) => u.pathname === "/experiments/new", { timeout: 60_000 });
 
     await page.getByLabel("Key", { exact: true }).fill("checkout-redesign");
     await page.getByLabel("Name", { exact: true }).fill("Checkout redesign");
@@ -66,7 +66,12 @@ describe("browser: experiments", () => {
     const from = new Date(Date.now() - (DAYS + 1) * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel("Count exposures from").fill(from);
     await page.getByRole("button", { name: "Create experiment" }).click();
-    await page.waitForURL((u) => /^\/experiments\/[0-9a-f-]{36}$/.test(u.pathname), { timeout: 60_000 });
+    await page
+      .waitForURL((u) => /^\/experiments\/[0-9a-f-]{36}$/.test(u.pathname), { timeout: 120_000 })
+      .catch(async (err) => {
+        await page.screenshot({ path: path.join(artifacts, "experiment-create-failed.png"), fullPage: true });
+        throw err;
+      });
 
     const table = page.getByTestId("variant-table");
     await table.waitFor();
@@ -88,9 +93,19 @@ describe("browser: experiments", () => {
     const flag = await server.env.db.prisma.featureFlag.findFirstOrThrow({ where: { key: "checkout-redesign" } });
     expect(flag.enabled).toBe(true);
     expect(flag.variants).toEqual([{ key: "control", weight: 50 }, { key: "test", weight: 50 }]);
+    const resultsUrl = page.url();
     await page.getByRole("link", { name: "Experiments", exact: true }).first().click();
     await page.waitForURL((u) => u.pathname === "/experiments");
     expect(await page.getByTestId("experiments-table").textContent()).toContain("running");
+
+    // Declare "test" the winner: the flag serves it to everyone.
+    await page.goto(resultsUrl);
+    const declare = page.getByTestId("declare-winner");
+    await declare.locator('select[name="winner"]').selectOption("test");
+    await declare.getByRole("button", { name: "Declare winner and roll out to 100%" }).click();
+    await page.getByText('"test" is the winner and is rolled out to 100% through the flag.').waitFor();
+    const after = await server.env.db.prisma.featureFlag.findFirstOrThrow({ where: { key: "checkout-redesign" } });
+    expect(after.rules).toEqual([{ conditions: [], rollout: 100, variant: "test" }]);
     expect(errors).toEqual([]);
-  }, 180_000);
+  }, 400_000);
 });

@@ -9,8 +9,8 @@ export interface ArmRow {
 
 export interface VariantStats {
   key: string;
-  sequential: { pValue: number | null; adjustedPValue: number | null; ciLow: number; ciHigh: number; series: { estimate: number }[] };
-  fixedHorizon: { diff: number; pValue: number | null; adjustedPValue: number | null; ciLow: number; ciHigh: number; relativeLift: number | null; relativeCiLow: number | null; relativeCiHigh: number | null };
+  sequential: { pValue: number | null; adjustedPValue: number | null; ciLow: number | null; ciHigh: number | null; series: { estimate: number }[] };
+  fixedHorizon: { diff: number; pValue: number | null; adjustedPValue: number | null; ciLow: number | null; ciHigh: number | null; relativeLift: number | null; relativeCiLow: number | null; relativeCiHigh: number | null };
   bayesian: { chanceToBeatControl: number };
   verdict: string;
 }
@@ -30,7 +30,9 @@ export interface MetricView {
 const p = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x < 0.0001 ? "< 0.0001" : x.toFixed(4));
 const signed = (x: number, d: number) => `${x >= 0 ? "+" : ""}${x.toFixed(d)}`;
 
-function diffText(kind: MetricView["kind"], v: number) {
+/** Intervals are infinite (null once serialised) until the arms vary. */
+function diffText(kind: MetricView["kind"], v: number | null) {
+  if (v === null || !Number.isFinite(v)) return v !== null && v > 0 ? "+∞" : v !== null ? "−∞" : "∞";
   return kind === "proportion" ? `${signed(v * 100, 2)} pp` : signed(v, Math.abs(v) >= 100 ? 0 : 3);
 }
 

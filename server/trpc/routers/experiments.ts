@@ -77,6 +77,9 @@ export const experimentsRouter = router({
   /** Declares the winner, ends the window and rolls the winner out to 100% through the flag. */
   complete: write.input(completeExperimentInput).mutation(async ({ ctx, input }) => found(await completeExperiment(store(ctx), ctx.project.id, input.id, input.winner, actor(ctx)))),
 
+  /** The same step under the name the issue uses. */
+  declareWinner: write.input(completeExperimentInput).mutation(async ({ ctx, input }) => found(await completeExperiment(store(ctx), ctx.project.id, input.id, input.winner, actor(ctx)))),
+
   results: read.input(resultsInput).query(async ({ ctx, input }) => {
     const e = found(await getExperiment(ctx.deps.db.prisma, ctx.project.id, { id: input.id }));
     return experimentResults(ctx.deps.db.pool, ctx.project.id, e, { asOf: input.asOf });
