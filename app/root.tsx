@@ -9,11 +9,12 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { TRPCError } from "@trpc/server";
 import styles from "./styles/app.css";
 import { AppShell, type ShellData } from "~/components/AppShell";
 import { ErrorView, errorInfo } from "~/components/ErrorView";
+import { reportBoundaryError } from "~/lib/browser-errors.client";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -23,8 +24,8 @@ export const meta: MetaFunction = ({ error }) => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const user = await context.getUser();
-  if (!user) return json({ user: null, project: null, projects: [] });
+  const [user, monitoring] = await Promise.all([context.getUser(), context.trpc.monitoring.clientConfig()]);
+  if (!user) return json({ user: null, project: null, projects: [], monitoring });
   const [project, projects] = await Promise.all([
     // A fresh install may have no project yet; the shell still renders.
     context.trpc.projects.current().catch((err: unknown) => {
@@ -37,7 +38,15 @@ export async function loader({ context }: LoaderFunctionArgs) {
     user: { id: user.id, email: user.email, name: user.name, role: user.role },
     project: project ? { id: project.id, name: project.name } : null,
     projects: projects.map((p) => ({ id: p.id, name: p.name })),
+    monitoring,
   });
+}
+
+/** Public settings for entry.client (the Sentry DSN), set before the app's scripts run. */
+function BrowserEnv() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const env = JSON.stringify({ monitoring: data?.monitoring }).replace(/</g, "\\u003c");
+  return <script dangerouslySetInnerHTML={{ __html: `window.__FORESIGHT_ENV__ = ${env};` }} />;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -53,6 +62,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         {children}
         <ScrollRestoration />
+        <BrowserEnv />
         <Scripts />
       </body>
     </html>
@@ -75,6 +85,7 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  useEffect(() => reportBoundaryError(error), [error]);
   // Present when the root loader succeeded and a page below it failed: keep the shell around it.
   const data = useRouteLoaderData<typeof loader>("root");
   if (data?.user) {

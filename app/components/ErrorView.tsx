@@ -1,4 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { useEffect } from "react";
+import { reportBoundaryError } from "~/lib/browser-errors.client";
 
 const titles: Record<number, [string, string]> = {
   400: ["Bad request", "The request could not be understood."],
@@ -41,5 +43,7 @@ export function ErrorView({ error, nested = false }: { error: unknown; nested?: 
  * `nested` when that layout already has the page's h1 (settings and monitoring pages).
  */
 export function RouteError({ nested = false }: { nested?: boolean }) {
-  return <ErrorView error={useRouteError()} nested={nested} />;
+  const error = useRouteError();
+  useEffect(() => reportBoundaryError(error), [error]);
+  return <ErrorView error={error} nested={nested} />;
 }

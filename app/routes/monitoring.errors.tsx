@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function ErrorsPage() {
   const { errors } = useLoaderData<typeof loader>();
   return (
-    <Card title="Server errors" description="Recorded locally for every unexpected error (procedures, pages, jobs), one row per message and top frame; linked to Sentry when a DSN is set.">
+    <Card title="Recorded errors" description="Recorded locally for every unexpected error (procedures, pages, jobs, and the app in the browser), one row per message and top frame; linked to the Sentry event when a DSN is set.">
       {errors.length === 0 ? (
         <EmptyState title="No errors recorded" />
       ) : (
@@ -38,7 +38,7 @@ export default function ErrorsPage() {
                 <td className="num">{e.count}</td>
                 <td><Time value={e.firstSeen} /></td>
                 <td><Time value={e.lastSeen} /></td>
-                <td>{e.sentryUrl ? <a href={e.sentryUrl} target="_blank" rel="noreferrer">View in Sentry</a> : <span className="muted">—</span>}</td>
+                <td>{e.sentryUrl ? <a href={e.sentryUrl} target="_blank" rel="noreferrer" aria-label={`View in Sentry: ${e.message.slice(0, 80)}`}>View in Sentry</a> : <span className="muted">—</span>}</td>
               </tr>
             ))}
           </tbody>

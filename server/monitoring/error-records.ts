@@ -55,14 +55,19 @@ export async function listErrors(prisma: PrismaClient, opts: { limit: number; so
 }
 
 /**
- * Link to the Sentry event: https://<host>/organizations/<org>/issues/?query=<event id> needs the
- * org slug, which a DSN lacks; the project-scoped event URL works for sentry.io and self-hosted.
+ * Link to the Sentry event. With `pattern` (FORESIGHT_SENTRY_WEB_URL), its {eventId} and
+ * {projectId} (the DSN's project id) are filled in, e.g.
+ * `https://sentry.io/organizations/acme/issues/?project={projectId}&query={eventId}`. Without it:
+ * https://<host>/organizations/<org>/issues/?query=<event id> needs the org slug, which a DSN
+ * lacks; the project-scoped event URL works for sentry.io and self-hosted.
  */
-export function sentryEventUrl(dsn: string | undefined, eventId: string | null): string | null {
-  if (!dsn || !eventId) return null;
+export function sentryEventUrl(dsn: string | undefined, eventId: string | null, pattern?: string): string | null {
+  if (!eventId || (!dsn && !pattern)) return null;
   try {
-    const u = new URL(dsn);
-    const projectId = u.pathname.replace(/^\//, "").split("/").pop();
+    const u = dsn ? new URL(dsn) : null;
+    const projectId = u?.pathname.replace(/^\//, "").split("/").pop() ?? "";
+    if (pattern) return pattern.replaceAll("{eventId}", encodeURIComponent(eventId)).replaceAll("{projectId}", encodeURIComponent(projectId));
+    if (!u) return null;
     const host = u.hostname.replace(/^o\d+\.ingest\./, "");
     return `${u.protocol}//${host}${u.port ? `:${u.port}` : ""}/projects/${projectId}/events/${eventId}/`;
   } catch {

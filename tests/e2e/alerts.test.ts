@@ -81,7 +81,7 @@ describe("browser: alert rules", () => {
 
     await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: "Overview" }).click();
     await page.getByText("1 firing: Checkout errors (UI)").waitFor();
-    for (const [tab, heading] of [["Performance", "HTTP routes"], ["Errors", "Server errors"]] as const) {
+    for (const [tab, heading] of [["Performance", "HTTP routes"], ["Errors", "Recorded errors"]] as const) {
       await page.getByRole("navigation", { name: "Monitoring" }).getByRole("link", { name: tab }).click();
       await page.getByRole("heading", { name: heading }).waitFor();
     }

@@ -10,8 +10,8 @@ import { createTestEnv, type TestEnv } from "./db";
 export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 
 /** The real HTTP app (Remix build + tRPC) on a free port over a private database. */
-export async function startTestWebServer(): Promise<{ env: TestEnv; web: WebServer; capture: CaptureService; close(): Promise<void> }> {
-  const env = await createTestEnv({ FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password });
+export async function startTestWebServer(extraEnv: Record<string, string> = {}): Promise<{ env: TestEnv; web: WebServer; capture: CaptureService; close(): Promise<void> }> {
+  const env = await createTestEnv({ FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, ...extraEnv });
   await firstRun(env.db.prisma, env.config);
   await ensureEventPartitions(env.db.pool);
   const capture = await createCaptureService(env.deps, { spoolDir: await fs.mkdtemp(path.join(os.tmpdir(), "foresight-spool-")) });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { listErrors, sentryEventUrl } from "../../monitoring/error-records";
 import { latencyTable, metricSeries } from "../../monitoring/metric-store";
-import { router, viewerProcedure } from "../init";
+import { appVersion } from "../../config";
+import { publicProcedure, router, viewerProcedure } from "../init";
 
 const windowInput = z.object({ windowMinutes: z.number().int().min(1).max(90 * 24 * 60).default(60) }).optional();
 
@@ -11,9 +12,17 @@ export const monitoringRouter = router({
     .input(z.object({ source: z.string().max(40).optional(), limit: z.number().int().min(1).max(500).default(100) }).optional())
     .query(async ({ ctx, input }) => {
       const rows = await listErrors(ctx.deps.db.prisma, { limit: input?.limit ?? 100, source: input?.source });
-      const dsn = ctx.deps.config.SENTRY_DSN;
-      return rows.map((r) => ({ ...r, sentryUrl: sentryEventUrl(dsn, r.sentryEventId) }));
+      const { SENTRY_DSN, SENTRY_BROWSER_DSN, FORESIGHT_SENTRY_WEB_URL } = ctx.deps.config;
+      // Browser errors went to the browser's DSN (its project), the others to the server's.
+      const dsnOf = (source: string) => (source === "browser" ? (SENTRY_BROWSER_DSN ?? SENTRY_DSN) : SENTRY_DSN);
+      return rows.map((r) => ({ ...r, sentryUrl: sentryEventUrl(dsnOf(r.source), r.sentryEventId, FORESIGHT_SENTRY_WEB_URL) }));
     }),
+
+  /** What the browser app needs to report its own errors: the public Sentry DSN, or null (nothing loads). */
+  clientConfig: publicProcedure.query(({ ctx }) => {
+    const c = ctx.deps.config;
+    return { sentryDsn: c.SENTRY_BROWSER_DSN ?? c.SENTRY_DSN ?? null, environment: c.SENTRY_ENVIRONMENT ?? c.NODE_ENV, release: appVersion };
+  }),
 
   /** What the overview shows and the live stream watches: local error totals and firing alerts. */
   summary: viewerProcedure.query(async ({ ctx }) => {
