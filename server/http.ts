@@ -14,7 +14,6 @@ import { metricsMiddleware, metricsRoute } from "./monitoring/http-metrics";
 import { bindMetrics, setMetricsCollection } from "./monitoring/metrics";
 import { captureError } from "./monitoring/sentry";
 import { clientErrorRoutes } from "./monitoring/client-errors";
-import { clientErrorRoutes } from "./monitoring/client-errors";
 import { queueDepth } from "./jobs/queue";
 import { captureRoutes } from "./ingest/routes";
 import { flagRoutes } from "./flags/routes";
@@ -53,7 +52,6 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
   app.use(mlRoutes(deps));
   app.use(experimentRoutes(deps, opts.capture));
   app.use(captureRoutes(opts.capture.pipeline, deps.logger.child({ component: "capture" })));
-  app.use(clientErrorRoutes(deps));
   app.use(clientErrorRoutes(deps));
 
   app.use("/build", express.static(path.join(repoRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
