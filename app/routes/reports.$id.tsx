@@ -107,16 +107,15 @@ export default function ReportPage() {
         }
       >
         <FormMessage error={editing ? null : result?.formError} success={result?.ok} />
-        <dl className="definition-list" data-testid="report-definition">
-          {insightName ? <><dt>Insight</dt><dd>{insightName}</dd></> : null}
-          <dt>Schedule</dt>
-          <dd><code>{report.cron}</code> in {report.timezone} {report.enabled ? null : <Badge tone="warning">paused</Badge>}</dd>
-          <dt>Next runs</dt>
-          <dd>{report.enabled && report.upcoming.length ? report.upcoming.map((u) => u.label).join(" · ") : "—"}</dd>
-          <dt>Formats</dt>
-          <dd>{report.formats.join(", ")}</dd>
-          <dt>Recipients</dt>
-          <dd>{report.recipients.length ? report.recipients.join(", ") : <span className="muted">none (download only)</span>} · {report.delivery === "link" ? "download link" : "attachments"}</dd>
+        <dl className="kv" data-testid="report-definition">
+          {insightName ? <div><dt>Insight</dt><dd>{insightName}</dd></div> : null}
+          <div><dt>Schedule</dt><dd><code>{report.cron}</code> in {report.timezone} {report.enabled ? null : <Badge tone="warning">paused</Badge>}</dd></div>
+          <div><dt>Next runs</dt><dd>{report.enabled && report.upcoming.length ? report.upcoming.map((u) => u.label).join(" · ") : "—"}</dd></div>
+          <div><dt>Formats</dt><dd>{report.formats.join(", ")}</dd></div>
+          <div>
+            <dt>Recipients</dt>
+            <dd>{report.recipients.length ? report.recipients.join(", ") : <span className="muted">none (download only)</span>} · {report.delivery === "link" ? "download link" : "attachments"}</dd>
+          </div>
         </dl>
       </Card>
 

@@ -19,23 +19,27 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable) {
   const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
   const bottom = () => pdf.page.height - MARGIN;
 
-  const row = (cells: string[], opts: { bold?: boolean; shade?: boolean; numeric?: boolean[] }) => {
-    if (pdf.y + ROW_H > bottom()) {
+  const row = (cells: string[], opts: { bold?: boolean; shade?: boolean; numeric?: boolean[]; wrap?: boolean }) => {
+    pdf.font(opts.bold ? BOLD : FONT).fontSize(8);
+    // Header labels wrap onto as many lines as they need; body cells stay on one line.
+    const height = opts.wrap ? Math.max(ROW_H, ...cells.map((t, i) => pdf.heightOfString(pdfText(t), { width: widths[i]! - 6 }) + 8)) : ROW_H;
+    if (pdf.y + height > bottom()) {
       pdf.addPage();
       header();
     }
     const y = pdf.y;
-    if (opts.shade) pdf.save().rect(MARGIN, y, width, ROW_H).fill("#f1f3f6").restore();
+    if (opts.shade) pdf.save().rect(MARGIN, y, width, height).fill("#f1f3f6").restore();
     pdf.font(opts.bold ? BOLD : FONT).fontSize(8).fillColor("#111111");
     cells.forEach((text, i) => {
-      pdf.text(pdfText(text), xs[i]! + 3, y + 4, { width: widths[i]! - 6, height: ROW_H, lineBreak: false, ellipsis: true, align: opts.numeric?.[i] ? "right" : "left" });
+      const box = { width: widths[i]! - 6, align: opts.numeric?.[i] ? ("right" as const) : ("left" as const) };
+      pdf.text(pdfText(text), xs[i]! + 3, y + 4, opts.wrap ? box : { ...box, height: ROW_H, lineBreak: false, ellipsis: true });
     });
-    pdf.moveTo(MARGIN, y + ROW_H).lineTo(MARGIN + width, y + ROW_H).lineWidth(0.3).strokeColor("#d0d5dd").stroke();
+    pdf.moveTo(MARGIN, y + height).lineTo(MARGIN + width, y + height).lineWidth(0.3).strokeColor("#d0d5dd").stroke();
     pdf.x = MARGIN;
-    pdf.y = y + ROW_H;
+    pdf.y = y + height;
   };
   const numeric = table.columns.map((c) => c.type !== "text");
-  const header = () => row(table.columns.map((c) => c.label), { bold: true, shade: true, numeric });
+  const header = () => row(table.columns.map((c) => c.label), { bold: true, shade: true, numeric, wrap: true });
 
   if (pdf.y + 3 * ROW_H + 20 > bottom()) pdf.addPage();
   pdf.font(BOLD).fontSize(12).fillColor("#111111").text(pdfText(table.title), MARGIN, pdf.y);
