@@ -72,19 +72,31 @@ export async function createAutomation(prisma: PrismaClient, projectId: string, 
   return automationView(row);
 }
 
+/**
+ * A rule turned back on starts from now: events that arrived while it was off do not fire it, and
+ * firings that fell due meanwhile are skipped rather than sent late.
+ */
+async function resume(prisma: PrismaClient, id: string) {
+  const now = new Date();
+  await prisma.automation.update({ where: { id }, data: { scannedTo: now } });
+  await prisma.automationFiring.updateMany({
+    where: { automationId: id, status: "pending", dueAt: { lte: now } },
+    data: { status: "skipped", lastError: "the automation was off when this was due" },
+  });
+}
+
 export async function updateAutomation(prisma: PrismaClient, projectId: string, id: string, input: AutomationInput) {
   const previous = await prisma.automation.findFirst({ where: { id, projectId } });
   if (!previous) return null;
-  // Re-enabled rules start from now: events that arrived while it was off do not fire it late.
-  const resume = input.enabled && !previous.enabled ? { scannedTo: new Date() } : {};
-  return automationView(await prisma.automation.update({ where: { id }, data: { ...columns(input, previous), ...resume } }));
+  if (input.enabled && !previous.enabled) await resume(prisma, id);
+  return automationView(await prisma.automation.update({ where: { id }, data: columns(input, previous) }));
 }
 
 export async function setAutomationEnabled(prisma: PrismaClient, projectId: string, id: string, enabled: boolean) {
   const previous = await prisma.automation.findFirst({ where: { id, projectId } });
   if (!previous) return null;
-  const resume = enabled && !previous.enabled ? { scannedTo: new Date() } : {};
-  return automationView(await prisma.automation.update({ where: { id }, data: { enabled, ...resume } }));
+  if (enabled && !previous.enabled) await resume(prisma, id);
+  return automationView(await prisma.automation.update({ where: { id }, data: { enabled } }));
 }
 
 export async function deleteAutomation(prisma: PrismaClient, projectId: string, id: string): Promise<boolean> {

@@ -195,4 +195,19 @@ describe("automations on the demo data", () => {
     }
     expect(withOwnAddress).toBeGreaterThan(0);
   });
+  it("a rule turned back on skips what fell due while it was off and watches only new events", async () => {
+    const c = analyst.caller.automations;
+    const rule = await c.create({ ...abandonRule("Paused"), action: { kind: "webhook", url: hook.url("/paused"), secret: SECRET } });
+    await c.setEnabled({ id: rule.id, enabled: false });
+    const personId = (await env.db.pool.query(`select id from persons where project_id = $1 limit 1`, [projectId])).rows[0].id;
+    const due = new Date(Date.now() - 60_000);
+    await env.db.prisma.automationFiring.create({ data: { automationId: rule.id, personId, dedupKey: "event:00000000-0000-7000-8000-000000000001", triggeredAt: new Date(due.getTime() - HOUR), dueAt: due } });
+    expect(await runAutomations(env.deps, { now: new Date(), lagMs: 0 })).toMatchObject({ sent: 0 });
+    const before = new Date();
+    const back = await c.setEnabled({ id: rule.id, enabled: true });
+    expect(back.scannedTo!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    const [row] = await c.log({ id: rule.id });
+    expect(row).toMatchObject({ status: "skipped", lastError: "the automation was off when this was due", attempts: 0 });
+    expect(hook.received.filter((r) => r.path === "/paused")).toHaveLength(0);
+  });
 });
