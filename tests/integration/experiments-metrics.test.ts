@@ -199,6 +199,29 @@ describe("the daily series", () => {
     expect(r.metrics[0]!.analysis!.variants.map((v) => v.key)).toEqual(["test"]); // the holdout is not a tested arm
   });
 
+  it("flags a sample ratio mismatch first: 30 against 5 on a 50 / 50 split", async () => {
+    // chi-square = 2 (30 - 17.5)^2 / 17.5 = 17.857, df 1: p = erfc(sqrt(17.857 / 2)) = 2.38124e-5 (Python math.erfc) < 0.001.
+    for (let i = 0; i < 35; i++) {
+      await person(`s${i}`);
+      await exposure(`s${i}`, 1 + i / 10, i < 30 ? "control" : "test", "srm-flag");
+    }
+    const e = await analyst.experiments.create({
+      key: "srm",
+      flagKey: "srm-flag",
+      name: "Lopsided",
+      variants: [{ key: "control", weight: 50 }, { key: "test", weight: 50 }],
+      primaryMetric: { kind: "count", event: "purchase" },
+    });
+    await analyst.experiments.start({ id: e.id, startedAt: new Date(T0) });
+    const r = await analyst.experiments.results({ id: e.id, asOf: at(120) });
+    const srm = r.metrics[0]!.analysis!.srm;
+    expect(srm.chi2).toBeCloseTo((2 * 12.5 ** 2) / 17.5, 10);
+    expect(srm.pValue).toBeCloseTo(2.3812377e-5, 11);
+    expect(srm.mismatch).toBe(true);
+    expect(r.guidance.recommendation).toBe("fix-assignment");
+    expect(r.guidance.headline).toContain("Sample ratio mismatch");
+  });
+
   it("explains the state in words", () => {
     expect(results.guidance.headline.length).toBeGreaterThan(20);
     expect(results.guidance.details.join(" ")).toContain("seen in more than one variant");
