@@ -5,7 +5,9 @@ import { storeApiKey } from "../../server/auth/api-keys";
 import { loadDemoData } from "../../server/bootstrap/demo-data";
 import { bulkIngest } from "../../server/ingest/bulk";
 import { mlServices } from "../../server/ml/services";
+import { priceActuals } from "../../server/ml/price/actuals";
 import { PriceService } from "../../server/ml/price/serving";
+import { reconcileActuals } from "../../ml/registry/predictions";
 import { trainPriceModels } from "../../server/ml/price/train";
 import { promote } from "../../ml/registry/registry";
 import type { AppRouter } from "../../server/trpc/root";
@@ -194,7 +196,8 @@ describe("ml.priceForecast", () => {
       [projectId],
     );
     expect(rows.map((r) => r.horizon)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]); // once per version, query and day
-    expect(rows[0].target).toBe(`EDI-LIS/economy/${iso(todayMs + 35 * DAY)}`);
+    const target = `EDI-LIS/economy/${iso(todayMs + 35 * DAY)}`;
+    expect(rows[0].target).toBe(target);
   });
 
   it("promotes a retrained version only if it beats the active one, and serving picks up a promoted version", async () => {
@@ -211,6 +214,23 @@ describe("ml.priceForecast", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await service.priceForecast(projectId, input)).modelVersion).toBe(2);
     await service.flush();
+  });
+
+  it("gives the reconcile job the actual fares of a recorded prediction", async () => {
+    const target = `EDI-LIS/economy/${iso(todayMs + 35 * DAY)}`;
+    // Two searches today for that departure: the actual for today is their median.
+    const search = (price: number, minute: number) => ({
+      event: "search",
+      distinct_id: "actual-check",
+      timestamp: new Date(Math.min(Date.now(), todayMs + 60_000 * minute)).toISOString(),
+      properties: { origin: "EDI", destination: "LIS", depart_date: iso(todayMs + 35 * DAY), passengers: 1, cabin_class: "economy", results_count: 3, cheapest_price: price, avg_price: price + 10, max_price: price + 20, currency: "GBP", duration_ms: 900 },
+    });
+    await bulkIngest(server.capture.pipeline, projectId, [search(210, 1), search(190, 2)]);
+    const actuals = await priceActuals(server.env.db.pool, projectId, target, iso(todayMs), iso(todayMs + 7 * DAY));
+    expect(actuals).toEqual([{ date: iso(todayMs), value: 200 }]);
+    const { rows } = await server.env.db.pool.query(`select count(*)::int as n from predictions where kind = 'price' and target = $1 and for_date = $2`, [target, iso(todayMs)]);
+    expect(rows[0].n).toBeGreaterThan(0); // one per version and PriceService instance that answered today
+    expect(await reconcileActuals(server.env.db.pool, { projectId, kind: "price", target }, actuals)).toBe(rows[0].n);
   });
 });
 
