@@ -115,6 +115,7 @@ export default function CohortPage() {
           <Stat label="Computed" value={<Time value={cohort.computedAt} />} />
           {cohort.usedBy.length ? <Stat label="Used by" value={cohort.usedBy.map((c) => c.name).join(", ")} /> : null}
         </div>
+        <p><a href={`/automations/export/${cohort.id}`}>Download members (CSV)</a> · <Link to="/automations">Sync to a webhook</Link></p>
       </Card>
 
       {result?.upload ? (
