@@ -109,6 +109,9 @@ export function analyzeMetric(metric: MetricDefinition, persons: ExposedPerson[]
   for (const t of o.looks) {
     const stats = armStats(persons, values, t, binary);
     last = stats;
+    // CUPED figures describe the last look only.
+    cupedInfo = null;
+    adjustedMeans = null;
     const at = new Date(t).toISOString();
     armSeries.push({ at, values: Object.fromEntries(keys.map((k) => [k, stats.get(k)?.n ? stats.get(k)!.sum / stats.get(k)!.n : null])) });
     const ready = keys.filter((k) => (stats.get(k)?.n ?? 0) >= minN);
