@@ -157,7 +157,8 @@ const summaryRow = (rows: string[][], label: string) => {
 };
 
 describe("scheduled reports", () => {
-  it("a due daily report runs through the real worker: valid CSV, XLSX and PDF, emailed with the three attachments", async () => {
+  // Paused reports (enabled: false) below still run on demand; pausing keeps their own cron out of these tests.
+  it("a due daily report runs through the real worker: valid CSV, XLSX and PDF, emailed with the three attachments", { timeout: 90_000 }, async () => {
     expect(crontab).toMatch(/^\* \* \* \* \* run_reports /m);
     const report = await analyst.caller.reports.create({
       name: "Daily revenue",
@@ -177,7 +178,7 @@ describe("scheduled reports", () => {
       const run = await waitFor(async () => {
         const [r] = await analyst.caller.reports.runs({ id: report.id });
         return r && (r.emailStatus as { status?: string }).status === "sent" ? r : null;
-      }, "the report to run and its email to be sent");
+      }, "the report to run and its email to be sent", 60_000);
       expect(run).toMatchObject({ trigger: "cron", status: "completed", error: null });
       expect(run.scheduledFor).toEqual(slot);
       expect(run.emailStatus).toMatchObject({ status: "sent", attempts: 1, mode: "attachment" });
@@ -279,7 +280,7 @@ describe("scheduled reports", () => {
     const flaky = await startFlakySmtp(1);
     try {
       const deps = withSmtp(flaky.url);
-      const report = await analyst.caller.reports.create({ name: "Flaky mail", kind: "daily_revenue", cron: CRON, formats: ["csv"], recipients: ["ops@acme.test"] });
+      const report = await analyst.caller.reports.create({ name: "Flaky mail", kind: "daily_revenue", cron: CRON, formats: ["csv"], recipients: ["ops@acme.test"], enabled: false });
       const { runId } = await analyst.caller.reports.runNow({ id: report.id });
       const t0 = new Date();
       const first = await runReportsPass(deps, { now: t0, reportId: report.id });
@@ -309,7 +310,7 @@ describe("scheduled reports", () => {
     const dead = await startFlakySmtp(1000);
     try {
       const deps = withSmtp(dead.url);
-      const report = await analyst.caller.reports.create({ name: "Dead mail", kind: "daily_revenue", cron: CRON, formats: ["pdf"], recipients: ["ops@acme.test"], delivery: "link" });
+      const report = await analyst.caller.reports.create({ name: "Dead mail", kind: "daily_revenue", cron: CRON, formats: ["pdf"], recipients: ["ops@acme.test"], delivery: "link", enabled: false });
       await analyst.caller.reports.runNow({ id: report.id });
       let at = new Date();
       for (let attempt = 1; attempt <= EMAIL_MAX_ATTEMPTS; attempt++) {
@@ -374,7 +375,7 @@ describe("scheduled reports", () => {
         query: { kind: "trends", series: [{ event: "booking_completed" }], interval: "day", dateRange: { from: "2026-10-12", to: "2026-10-18" } },
       },
     });
-    const report = await analyst.caller.reports.create({ name: "Bookings insight", kind: "insight", params: { insightId: insight.id }, cron: "0 7 * * 1", formats: ["csv", "json"] });
+    const report = await analyst.caller.reports.create({ name: "Bookings insight", kind: "insight", params: { insightId: insight.id }, cron: "0 7 * * 1", formats: ["csv", "json"], enabled: false });
     await analyst.caller.reports.runNow({ id: report.id });
     await runReportsPass(env.deps, { reportId: report.id });
     const [run] = await analyst.caller.reports.runs({ id: report.id });

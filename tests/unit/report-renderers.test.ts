@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReportDocument } from "../../server/reports/document";
 import { renderCsv } from "../../server/reports/render/csv";
 import { fileStem, renderReport } from "../../server/reports/render";
@@ -110,6 +110,8 @@ describe("XLSX", () => {
   });
 });
 
+beforeAll(() => import("pdfjs-dist/legacy/build/pdf.mjs"), 60_000);
+
 const STANDARD_FONTS = new URL("../../node_modules/pdfjs-dist/standard_fonts/", import.meta.url).pathname;
 
 async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string; pageTexts: string[] }> {
@@ -125,7 +127,8 @@ async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string; pa
   return { pages, text: pageTexts.join("\n"), pageTexts };
 }
 
-describe("PDF", () => {
+// pdf.js is a large module: loading it cold on a busy machine can take seconds.
+describe("PDF", { timeout: 30_000 }, () => {
   it("parses with pdf.js; its text has the title, the period and the figures", async () => {
     const bytes = await renderPdf(DOC);
     expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
