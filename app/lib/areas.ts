@@ -101,7 +101,7 @@ export const areas: Area[] = [
     label: "Forecasts",
     path: "/forecasts",
     group: "predict",
-    status: "next",
+    status: "ready",
     summary: "Forecasts, price advice and churn risk from the ML sidecar, trained on your own history.",
     plans: [
       "Metric forecasts with prediction intervals and backtest accuracy (MASE, coverage)",

@@ -100,3 +100,10 @@ export async function readDays(pool: pg.Pool, project: ProjectForQuery, target: 
   const dates = buckets.map((b) => b.slice(0, 10));
   return { dates, values: values.map((v) => (Number.isFinite(v) ? v : 0)) };
 }
+
+/** Drops the days before the first nonzero value (before the project had any such data). */
+export function trimLeadingZeros(series: DailySeries): DailySeries {
+  const first = series.values.findIndex((v) => v !== 0);
+  if (first <= 0) return first === -1 ? { dates: [], values: [] } : series;
+  return { dates: series.dates.slice(first), values: series.values.slice(first) };
+}

@@ -4,7 +4,7 @@ import { forecastSeries, minimumLength, SeriesTooShortError, type ForecastBand }
 import { activeVersion, type ModelVersionRow } from "../../ml/registry/registry";
 import { modelPrediction } from "../monitoring/metrics";
 import type { ProjectForQuery } from "../query/run";
-import { addDays, readSeries, type DailySeries, type ForecastWindow } from "./series";
+import { addDays, readSeries, trimLeadingZeros, type DailySeries, type ForecastWindow } from "./series";
 import { FORECAST_KIND, type Target } from "./targets";
 
 export interface VersionSummary {
@@ -70,7 +70,8 @@ const CACHE_SIZE = 200;
  * and live accuracy are returned beside it.
  */
 export async function forecastTarget(pool: pg.Pool, project: ProjectForQuery, target: Target, window: ForecastWindow, now: Date): Promise<TargetForecast> {
-  const history = await readSeries(pool, project, target, { historyDays: window.historyDays, now });
+  // Days before the series' first nonzero value are not history, only absence of data.
+  const history = trimLeadingZeros(await readSeries(pool, project, target, { historyDays: window.historyDays, now }));
   const version = await activeVersion(pool, { projectId: project.id, kind: FORECAST_KIND, target: target.id });
   const active = version ? summarizeVersion(version) : null;
   const base = { target: { id: target.id, label: target.label, description: target.description, unit: target.unit }, window, history, active };

@@ -7,12 +7,12 @@ import { jobLockName, lockHolder, targetLockName, type LockHolder } from "./lock
 import { recordForecast } from "./predictions";
 import { setProgress } from "./progress";
 import { allProjectIds, projectForQuery } from "./project";
-import { readSeries, type ForecastWindow } from "./series";
+import { readSeries, trimLeadingZeros, type ForecastWindow } from "./series";
 import { FORECAST_KIND, listTargets, resolveTarget, type Target } from "./targets";
 
 /** What the nightly job trains with (the page may ask for other windows; see serving.ts). */
 export const TRAINING_WINDOW: ForecastWindow = { horizon: 14, historyDays: 120 };
-const STEPS = 5;
+const STEPS = 4;
 
 export type TargetOutcome =
   | { target: string; status: "trained"; version: number; mase: number; promoted: boolean; reason: string; predictions: number }
@@ -25,12 +25,12 @@ export function forecastKey(projectId: string, target: string): ModelKey {
 
 /**
  * One training of one target, under the target's session lock (held by `locks`):
- *   1. leftovers of killed runs ('training' rows, possible only because nobody holds the lock) are
- *      marked failed; a version is reserved ('training', never active);
- *   2. the series is read through the query layer; 3. forecastSeries fits and backtests it;
- *   4. the version is stored 'ready' with its backtest metrics (one UPDATE);
- *   5. promote makes it active only if its backtest MASE beats the active version's (one
- *      transaction), and the active version's forecast goes into the prediction store.
+ *   - leftovers of killed runs ('training' rows, possible only because nobody holds the lock) are
+ *     marked failed; the series is read through the query layer (too short: no version at all);
+ *   - a version is reserved ('training', never active); 1. forecastSeries fits and backtests it;
+ *   2. the version is stored 'ready' with its backtest metrics (one UPDATE);
+ *   3. promote makes it active only if its backtest MASE beats the active version's (one
+ *      transaction); 4. the active version's forecast goes into the prediction store.
  * A crash anywhere leaves the previous active version active and at most one 'training' row,
  * which the next run for this target marks failed in step 1.
  */
@@ -54,18 +54,17 @@ export async function trainTarget(
       if (done.rows.length > 0) return { target: target.id, status: "skipped", reason: "already trained by this job (retry)" };
     }
     await abandonStale(pool, key, 0);
+    // A target without enough history gets no version at all (nothing to compare, nothing to keep).
+    const series = trimLeadingZeros(await readSeries(pool, project, target, { historyDays: window.historyDays, now: opts.now }));
+    const needed = minimumLength(window.horizon, 1);
+    if (series.values.length < needed) return { target: target.id, status: "skipped", reason: `${series.values.length} days of history; at least ${needed} are needed` };
     const baseParams = { jobId: opts.jobId ?? null, horizon: window.horizon, historyDays: window.historyDays };
     const { id, version } = await beginVersion(pool, { ...key, params: baseParams });
     const timer = modelTraining.startTimer({ model: FORECAST_KIND });
     try {
-      await setProgress(pool, id, { step: 1, of: STEPS, note: "reading the series" });
-      const series = await readSeries(pool, project, target, { historyDays: window.historyDays, now: opts.now });
-      if (series.values.length < minimumLength(window.horizon, 1)) {
-        throw new SeriesTooShortError(`${series.values.length} days of history; at least ${minimumLength(window.horizon, 1)} are needed`);
-      }
-      await setProgress(pool, id, { step: 2, of: STEPS, note: `backtesting on ${series.values.length} days` });
+      await setProgress(pool, id, { step: 1, of: STEPS, note: `backtesting on ${series.values.length} days` });
       const result = forecastSeries(series.values, { horizon: window.horizon, frequency: "daily" });
-      await setProgress(pool, id, { step: 3, of: STEPS, note: "storing the version" });
+      await setProgress(pool, id, { step: 2, of: STEPS, note: "storing the version" });
       const lastDate = series.dates[series.dates.length - 1]!;
       await completeVersion(pool, id, {
         metrics: backtestMetrics(result),
@@ -82,7 +81,7 @@ export async function trainTarget(
         id,
         series.dates[0],
         lastDate,
-        JSON.stringify({ step: 4, of: STEPS, note: "comparing with the active version" }),
+        JSON.stringify({ step: 3, of: STEPS, note: "comparing with the active version" }),
       ]);
       const promotion: PromoteResult = await promote(pool, id);
       const predictions = await recordActiveForecast(pool, key, id, result, series.values, lastDate, window.horizon);

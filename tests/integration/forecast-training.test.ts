@@ -48,7 +48,7 @@ describe("train_forecasts through graphile-worker", () => {
     const rows = await versions(projectId);
     expect(rows.map((r) => r.target).sort()).toEqual([...TARGETS].sort());
     for (const r of rows) {
-      expect(r, r.target).toMatchObject({ version: 1, status: "ready", active: true, progress: { step: 5, of: 5 } });
+      expect(r, r.target).toMatchObject({ version: 1, status: "ready", active: true, progress: { step: 4, of: 4 } });
       expect(r.progress.note).toMatch(/^promoted: first active version/);
       expect(Number.isFinite(r.metrics.mase) && r.metrics.mase >= 0, `${r.target} ${JSON.stringify(r.metrics)}`).toBe(true);
     }
@@ -60,7 +60,7 @@ describe("train_forecasts through graphile-worker", () => {
     expect(preds).toHaveLength(TARGETS.length);
     for (const p of preds) expect(p).toMatchObject({ n: 14, first: isoDay(new Date()), h: 14 });
     const progress = await caller.forecasts.progress({ jobId, target: "revenue" });
-    expect(progress).toMatchObject({ state: "completed", latest: { version: 1, active: true, progress: { step: 5, of: 5 } } });
+    expect(progress).toMatchObject({ state: "completed", latest: { version: 1, active: true, progress: { step: 4, of: 4 } } });
     // The training histogram observed every target.
     const { registry } = await import("../../server/monitoring/metrics");
     expect(await registry.getSingleMetricAsString("foresight_model_training_duration_seconds")).toMatch(/_count\{model="forecast"\} ([6-9]|\d\d)/);
