@@ -222,6 +222,29 @@ describe("the daily series", () => {
     expect(r.guidance.headline).toContain("Sample ratio mismatch");
   });
 
+  it("reads explicit exposure events: the experiment's own event with $experiment and variant properties", async () => {
+    // x1, x2 shown "a"; x3 shown "b"; x4's event names another experiment; x5's is a $feature_flag_called, not the exposure event here.
+    for (const id of ["x1", "x2", "x3", "x4", "x5"]) await person(id);
+    await event("x1", "pricing_shown", 1, { $experiment: "explicit", variant: "a" });
+    await event("x2", "pricing_shown", 2, { $experiment: "explicit", variant: "a" });
+    await event("x3", "pricing_shown", 3, { $experiment: "explicit", variant: "b" });
+    await purchase("x3", 4, 5);
+    await event("x4", "pricing_shown", 1, { $experiment: "other", variant: "b" });
+    await exposure("x5", 1, "b", "explicit-flag");
+    const e = await analyst.experiments.create({
+      key: "explicit",
+      flagKey: "explicit-flag",
+      name: "Explicit exposures",
+      variants: [{ key: "a", weight: 50 }, { key: "b", weight: 50 }],
+      primaryMetric: { kind: "conversion", event: "purchase" },
+      exposureEvent: "pricing_shown",
+    });
+    await analyst.experiments.start({ id: e.id, startedAt: new Date(T0) });
+    const r = await analyst.experiments.results({ id: e.id, asOf: at(120) });
+    expect(r.exposures.byVariant).toEqual({ a: 2, b: 1 });
+    expect(r.metrics[0]!.arms.map((a) => [a.key, a.n, a.total])).toEqual([["a", 2, 0], ["b", 1, 1]]);
+  });
+
   it("explains the state in words", () => {
     expect(results.guidance.headline.length).toBeGreaterThan(20);
     expect(results.guidance.details.join(" ")).toContain("seen in more than one variant");
