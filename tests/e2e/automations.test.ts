@@ -5,6 +5,7 @@ import { repoRoot } from "../../server/config";
 import { bulkIngest } from "../../server/ingest/bulk";
 import { launchChromium, logIn } from "../support/browser";
 import { startHttpListener } from "../support/http-listener";
+import { signIn } from "../support/users";
 import { waitFor } from "../support/wait";
 import { ADMIN, startTestWebServer } from "../support/web-server";
 
@@ -70,6 +71,18 @@ describe("browser: automations", () => {
     await page.getByText("Check the highlighted fields.").waitFor();
     expect(await page.getByTestId("automations-table").textContent()).toContain("Abandoned checkout (UI)");
     await page.screenshot({ path: path.join(artifacts, "automations-list.png"), fullPage: true });
+
+    // The cohort page links to the members CSV, which downloads with the chosen columns.
+    const { caller } = await signIn(server.env.deps, "analyst");
+    const { cohort } = await caller.cohorts.create({ kind: "static", name: "Buyers", description: "" });
+    await caller.cohorts.uploadCsv({ id: cohort.id, csv: "ui-buyer\n", idType: "distinct_id", mode: "replace" });
+    await page.goto(`${server.web.url}/cohorts/${cohort.id}`);
+    expect(await page.getByRole("link", { name: "Download members (CSV)" }).getAttribute("href")).toBe(`/automations/export/${cohort.id}`);
+    const res = await page.request.get(`${server.web.url}/automations/export/${cohort.id}?properties=email`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-disposition"]).toBe('attachment; filename="Buyers-members.csv"');
+    const personId = (await server.env.db.pool.query(`select person_id from person_distinct_ids where distinct_id = 'ui-buyer'`)).rows[0].person_id;
+    expect(await res.text()).toBe(`person_id,distinct_ids,email\n${personId},ui-buyer,buyer@ui.test\n`);
     expect(errors).toEqual([]);
   }, 120_000);
 });
