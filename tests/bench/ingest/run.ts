@@ -156,7 +156,7 @@ async function main() {
 
   // (a) HTTP through the real endpoint.
   say(`(a) HTTP: POST /api/capture, ${BATCH} events per request, ${CONCURRENCY} in flight (node:http keep-alive agent)...`);
-  const memory = watchMemory(server.pid);
+  const memory = watchMemory(server.pid, 1000); // each sample reads smaps_rollup of ~20 processes (~10 ms of kernel time)
   const activity = args.profile ? sampleServerConnections(db) : null;
   const windowUs = [0, 0];
   const a = await measure(`(a) HTTP capture, batch ${BATCH}, ${CONCURRENCY} in flight`, N, async () => {
