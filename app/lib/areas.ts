@@ -115,7 +115,7 @@ export const areas: Area[] = [
     path: "/monitoring",
     group: "operate",
     status: "ready",
-    summary: "System health, background jobs, request latency, server errors, alerts and channels.",
+    summary: "System health, background jobs, request latency, server and browser errors, web vitals, alerts and channels.",
     plans: [],
   },
   {
