@@ -19,7 +19,8 @@ const mustBeAdmin = [
   /^privacy\.(erasePerson|exportPerson)$/, /^projectSettings\.update$/, /^flags\.delete$/,
   /^channels\.(create|update|delete|sendTest)$/,
 ];
-const mustBePublic = ["auth.login", "auth.me", "system.health"];
+// monitoring.clientConfig: the public Sentry DSN, needed by the login page too.
+const mustBePublic = ["auth.login", "auth.me", "system.health", "monitoring.clientConfig"];
 // Changing shared analysis objects needs an analyst; reading them, a viewer.
 const mustBeAnalyst = [
   /^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/,
@@ -30,6 +31,7 @@ const mustBeViewer = [
   /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
   /^flags\.(list|get|evaluate|stats)$/,
   /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series|summary)$/,
+  /^vitals\.(thresholds|pages|trend)$/,
 ];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
