@@ -104,9 +104,14 @@ const rest = (body: unknown) =>
 type Case = { name: string; run: () => Promise<unknown> };
 const forecaster = await mlServices(deps).price.forecaster(projectId);
 const dayNow = Math.floor(Date.now() / DAY);
+const fixed = query();
 const pairs: [Case, Case][] = [
   [
     { name: "in-process: ml.priceForecast (caller)", run: () => caller.ml.priceForecast(query()) },
+    { name: "in-process: no-work viewer procedure", run: () => noop.noop() },
+  ],
+  [
+    { name: "in-process: one query repeated (recorded once)", run: () => caller.ml.priceForecast(fixed) },
     { name: "in-process: no-work viewer procedure", run: () => noop.noop() },
   ],
   [
