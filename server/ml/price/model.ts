@@ -22,7 +22,7 @@ export interface RungModel {
   residualSd: number;
 }
 
-/** Penalty strengths in units of observations (chosen once, see ADR 0018). */
+/** Penalty strengths in units of observations (chosen once, see ADR 0020). */
 export const PENALTY = {
   /** How strongly a route or airport model is held to its parent's coefficients. */
   parent: 20,
@@ -31,7 +31,7 @@ export const PENALTY = {
   /**
    * Shrinks a sparse route's level towards its group's. Route levels differ a lot (log SD about
    * 0.7 on the demo) against search noise of about 0.13, so the Bayes ridge sigma^2/tau^2 is
-   * about 0.04: a weak pull. 3 and 1 cost a third of the accuracy on small data (ADR 0018).
+   * about 0.04: a weak pull. 3 and 1 cost a third of the accuracy on small data (ADR 0020).
    */
   route: 0.1,
   /** Smoothness of the days-out curve: weight / knot spacing on each adjacent difference. */

@@ -1,5 +1,5 @@
 /**
- * Buy or wait: the rule (ADR 0018).
+ * Buy or wait: the rule (ADR 0020).
  *
  * For each future booking day d with predicted median price m_d and 80% band [lo_d, hi_d], the
  * price P_d is taken as log-normal around m_d with sigma_d = ln(hi_d / lo_d) / (2 * 1.2816) (the
