@@ -90,7 +90,10 @@ describe("browser SDK feature flags against the real server", () => {
       f.isFeatureEnabled("beta-banner");
       return f.flush();
     });
-    // A reload in the same session: flags answered from the cache at once, nothing sent again.
+    // A reload in the same session with the flags request failing: answered from the localStorage
+    // cache, and nothing sent again.
+    let blocked = 0;
+    await context.route("**/api/flags", (route) => (blocked++, route.abort()));
     await page.reload();
     await page.waitForFunction(() => typeof (window as any).foresight?.getDistinctId === "function");
     const cached = await page.evaluate(() => {
@@ -99,6 +102,8 @@ describe("browser SDK feature flags against the real server", () => {
       return f.flush().then(() => ({ v, id: f.getDistinctId() }));
     });
     expect(cached).toEqual({ v: true, id: "flag-user-1" });
+    await waitFor(async () => (blocked > 0 ? true : null), "the blocked flags request");
+    await context.unroute("**/api/flags");
 
     const rows = await waitFor(async () => {
       const r = await site.query(

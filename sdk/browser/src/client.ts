@@ -66,11 +66,27 @@ export class ForesightBrowser {
       o.persistence === "memory" ? memoryStore() : o.persistence === "cookie" ? cookieStore() : (webStorage("localStorage") ?? cookieStore());
     const decision = backend.get(`${prefix}consent`);
     const queue = new EventQueue(`${prefix}queue_`);
+    const base: Omit<Runtime, "flags"> = {
+      o,
+      keys: { consent: `${prefix}consent` },
+      backend,
+      allowed: decision ? decision === "granted" : !(o.requireConsent || (o.respectDnt && doNotTrack())),
+      // Until storing is allowed, identity lives in memory only.
+      persons: new PersonStore(memoryStore(), `${prefix}person`),
+      tab: new TabIds(`${prefix}tab`),
+      queue,
+      sender: new Sender(queue, { url: `${o.host}/api/capture`, apiKey, batchSize: o.batchSize, maxAttempts: o.maxAttempts, warn }),
+      utm: utmParams(location.search),
+      lastPathname: location.pathname,
+      pageviewSent: false,
+    };
     // Flags are cached under the key's prefix in localStorage once storing is allowed (in memory
     // before that, and always with persistence "memory"; never in a cookie, which every request would carry).
     const flagsMemory = memoryStore();
     const flagsDisk = o.persistence === "memory" ? null : webStorage("localStorage");
-    const flagsStore = (): KeyValue => (this.r?.allowed && flagsDisk ? flagsDisk : flagsMemory);
+    const flagsStore = (): KeyValue => (base.allowed && flagsDisk ? flagsDisk : flagsMemory);
+    // The flags read their cache at construction, from the store consent allows (base becomes r, so
+    // a later optIn / optOut switches the store too).
     const flags = new BrowserFlags(
       { capture: (event, properties) => this.capture(event, properties), getDistinctId: () => this.getDistinctId(), getSessionId: () => this.getSessionId(), isCapturing: () => this.r?.allowed === true },
       {
@@ -87,21 +103,7 @@ export class ForesightBrowser {
         },
       },
     );
-    const r: Runtime = (this.r = {
-      flags,
-      o,
-      keys: { consent: `${prefix}consent` },
-      backend,
-      allowed: decision ? decision === "granted" : !(o.requireConsent || (o.respectDnt && doNotTrack())),
-      // Until storing is allowed, identity lives in memory only.
-      persons: new PersonStore(memoryStore(), `${prefix}person`),
-      tab: new TabIds(`${prefix}tab`),
-      queue,
-      sender: new Sender(queue, { url: `${o.host}/api/capture`, apiKey, batchSize: o.batchSize, maxAttempts: o.maxAttempts, warn }),
-      utm: utmParams(location.search),
-      lastPathname: location.pathname,
-      pageviewSent: false,
-    });
+    const r: Runtime = (this.r = Object.assign(base, { flags }));
     if (r.allowed) this.persist(r);
     const restored = r.queue.size > 0;
     this.listen(r);
