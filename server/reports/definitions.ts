@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "../db/generated/client";
 import { nextRunAt } from "./cron";
-import { ReportInputError } from "./kinds/insight";
+import { ReportInputError } from "./errors";
 import type { ReportInput } from "./schema";
 
 /** CRUD of scheduled report definitions; every read and write is scoped to one project. */

@@ -2,7 +2,7 @@ import type { Prisma } from "../db/generated/client";
 import type { Deps } from "../deps";
 import { QueryInputError } from "../query/errors";
 import { REPORT_BUILDERS } from "./kinds";
-import { ReportInputError } from "./kinds/insight";
+import { ReportInputError } from "./errors";
 import type { ReportDocument } from "./document";
 import { emailText } from "./email-text";
 import { renderReport } from "./render";

@@ -83,5 +83,21 @@ describe("report pages", () => {
     expect((await page(viewer, "/reports/files/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await page(viewer, "/reports/files/not-a-uuid")).status).toBe(400);
     expect((await submit(viewer, location, [["intent", "run"]])).status).toBe(403);
+
+    // Edit through the same form: a new schedule takes effect at once (next run recomputed).
+    const edited = await submit(analyst, location, [
+      ["intent", "save"], ["name", "Weekly digest"], ["kind", "weekly_performance"], ["cron", "30 6 * * 5"], ["timezone", "America/New_York"],
+      ["formats", "xlsx"], ["recipients", ""], ["delivery", "link"],
+    ]);
+    expect(edited.status).toBe(302);
+    const after = await analyst.caller.reports.get({ id });
+    expect(after).toMatchObject({ cron: "30 6 * * 5", timezone: "America/New_York", formats: ["xlsx"], recipients: [], delivery: "link", enabled: false, nextRunAt: null });
+    const badEdit = await submit(analyst, location, [["intent", "save"], ["name", ""], ["kind", "weekly_performance"], ["cron", "30 6 * * 5"], ["formats", "xlsx"]]);
+    expect(badEdit.status).toBe(400);
+    expect(await badEdit.text()).toContain("give the report a name");
+    const deleted = await submit(analyst, location, [["intent", "delete"]]);
+    expect(deleted.status).toBe(302);
+    expect(deleted.headers.get("location")).toBe("/reports");
+    expect((await page(analyst, location)).status).toBe(404);
   });
 });

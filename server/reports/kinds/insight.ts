@@ -1,8 +1,7 @@
 import { runInsight } from "../../query/run";
 import { answerTables } from "../insight-tables";
+import { ReportInputError } from "../errors";
 import type { ReportBuilder } from "./context";
-
-export class ReportInputError extends Error {}
 
 /** Any saved insight's answer, as of the run time, as tables (there are no dashboards yet: a saved insight stands for one). */
 export const savedInsight: ReportBuilder = async (ctx) => {

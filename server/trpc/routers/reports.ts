@@ -4,7 +4,7 @@ import { audit } from "../../auth/audit";
 import { enqueue } from "../../jobs/queue";
 import { previewRuns } from "../../reports/cron";
 import { createManualRun, createReport, deleteReport, getFile, getReport, listReports, listRuns, updateReport } from "../../reports/definitions";
-import { ReportInputError } from "../../reports/kinds/insight";
+import { ReportInputError } from "../../reports/errors";
 import { reportInput } from "../../reports/schema";
 import { analystProcedure, router, viewerProcedure } from "../init";
 
