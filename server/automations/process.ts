@@ -181,7 +181,8 @@ export async function processDue(
                         where f2.status = 'pending' and f2.due_at <= $1 and a.enabled and ($3::uuid is null or a.id = $3)
                         order by f2.due_at, f2.triggered_at, f2.id limit $4 for update of f2 skip locked)
         returning f.id::text as id, f.automation_id, f.person_id, f.dedup_key, f.triggered_at, f.attempts, f.payload`,
-      [now, new Date(now.getTime() + LEASE_MS), opts.automationId ?? null, batch],
+      // The lease runs on the real clock too: a run with an injected past `now` must not leave claims others can take at once.
+      [now, new Date(Math.max(now.getTime(), Date.now()) + LEASE_MS), opts.automationId ?? null, batch],
     );
     if (!rows.length) break;
     rows.sort((a, b) => a.triggered_at.getTime() - b.triggered_at.getTime() || Number(BigInt(a.id) - BigInt(b.id)));

@@ -152,6 +152,40 @@ describe("automations through the real worker", () => {
     expect((await analyst.caller.automations.list()).find((a) => a.id === rule.id)!.firings).toEqual({ pending: 0, sent: 0, skipped: 0, failed: 1 });
   }, 60_000);
 
+  it("absence on hand-made sequences: merged persons, the window's edge, a booked then an abandoned checkout", async () => {
+    const rule = await analyst.caller.automations.create({
+      name: "Hand-made abandon",
+      trigger: { event: "checkout_started", absentEvent: "booking_completed", withinSeconds: 3600 },
+      delaySeconds: 3600,
+      action: { kind: "webhook", url: hook.url("/hand"), secret: SECRET },
+    });
+    const T = Date.UTC(2026, 0, 10, 12, 0, 0);
+    const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
+    const ev = (event: string, distinct_id: string, minutes: number, properties: Record<string, unknown> = {}) => ({ event, distinct_id, timestamp: at(minutes), properties });
+    // Known person u-a (from another device), then anonymous a-a checks out, logs in as u-a (a merge) and books as u-a.
+    await bulkIngest(capture.pipeline, projectId, [ev("$pageview", "u-a", -1440), ev("checkout_started", "a-a", 0)]);
+    await bulkIngest(capture.pipeline, projectId, [ev("$identify", "u-a", 1, { $anon_distinct_id: "a-a" })]);
+    await bulkIngest(capture.pipeline, projectId, [
+      ev("booking_completed", "u-a", 10),
+      ev("checkout_started", "b", 0), ev("booking_completed", "b", 61), // booked too late: abandoned
+      ev("checkout_started", "c", 0), ev("booking_completed", "c", 60), // booked on the window's last millisecond
+      ev("checkout_started", "d", 0), ev("booking_completed", "d", 5), ev("checkout_started", "d", 1440), // booked, then abandoned
+    ]);
+    const merges = await env.db.pool.query(`select count(*)::int as n from person_merges where project_id = $1`, [projectId]);
+    expect(merges.rows[0].n).toBeGreaterThan(0);
+
+    await runAutomations(env.deps, { automationId: rule.id, now: new Date(T + 3 * 86_400_000), lagMs: 0 });
+    // The worker's own per-minute run may hold some firings for a moment: wait until none is pending.
+    await waitFor(async () => (await env.db.prisma.automationFiring.count({ where: { automationId: rule.id, status: "pending" } })) === 0 || null, "no pending firings");
+    const received = hook.received.filter((r) => r.path === "/hand");
+    expect(received.map((r) => [r.json.trigger.distinctId, r.json.trigger.timestamp]).sort()).toEqual([["b", at(0)], ["d", at(1440)]]);
+    const log = await analyst.caller.automations.log({ id: rule.id });
+    const reasons = log.filter((r) => r.status === "skipped").map((r) => r.lastError).sort();
+    // a (booked after the merge), c (edge) and d's first checkout.
+    expect(reasons).toEqual(Array(3).fill("booking_completed followed within 3600 s"));
+    expect(log.filter((r) => r.status === "sent")).toHaveLength(2);
+  }, 60_000);
+
   it("bad input is a 400 naming the field; viewers cannot write; a redacted secret keeps the stored one", async () => {
     const c = analyst.caller.automations;
     const base = { name: "Bad", action: { kind: "webhook" as const, url: hook.url("/x"), secret: SECRET } };
