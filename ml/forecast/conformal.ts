@@ -14,6 +14,15 @@
  * Under exchangeability of the scores this covers with probability >= 1 - a (Vovk et al. 2005;
  * Lei et al. 2018); backtest origins of one series are only approximately exchangeable, which the
  * calibration tests and the benchmark check empirically.
+ *
+ * Locally weighted (normalised) variant (Papadopoulos et al. 2008; Lei et al. 2018, section 5.2):
+ * with `originScale[k]` = a local volatility measured on the data before origin k and
+ * `currentScale` the same measure at the end of the series, residuals are divided by their
+ * origin's volatility before steps 1-3, and the interval at step h is
+ * yhat[h] -/+ q * s_h * currentScale. The scores stay exchangeable when the errors are
+ * proportional to the local volatility (a series whose swings grow or shrink), so the guarantee
+ * is the same, and the intervals widen when the series has just become more volatile.
+ * `scale` is then the absolute scale s_h * currentScale, so `intervals` works unchanged.
  */
 export interface ConformalCalibration {
   levels: number[];
@@ -22,10 +31,21 @@ export interface ConformalCalibration {
   /** Score quantile per level. */
   quantile: Record<string, number>;
   scores: number;
+  /** With local weighting: s_h before multiplying by `localScale`, and the local scale used. */
+  normalisedScale?: number[];
+  localScale?: number;
 }
 
-export function calibrate(residuals: number[][], horizon: number, levels: number[] = [0.8, 0.95]): ConformalCalibration {
+export interface LocalWeighting {
+  /** Local volatility before each backtest origin (same order as the residual rows). */
+  originScale: number[];
+  /** Local volatility at the end of the series (where the forecast starts). */
+  currentScale: number;
+}
+
+export function calibrate(rawResiduals: number[][], horizon: number, levels: number[] = [0.8, 0.95], local?: LocalWeighting): ConformalCalibration {
   const H = horizon;
+  const residuals = local ? rawResiduals.map((r, k) => r.map((e) => e / local.originScale[k]!)) : rawResiduals;
   const scale: number[] = [];
   let running = 0;
   for (let h = 0; h < H; h++) {
@@ -44,7 +64,28 @@ export function calibrate(residuals: number[][], horizon: number, levels: number
     const rank = Math.ceil((scores.length + 1) * level);
     quantile[String(level)] = scores.length === 0 ? Infinity : scores[Math.min(rank, scores.length) - 1]!;
   }
-  return { levels, scale, quantile, scores: scores.length };
+  if (!local) return { levels, scale, quantile, scores: scores.length };
+  return { levels, scale: scale.map((s) => s * local.currentScale), quantile, scores: scores.length, normalisedScale: scale, localScale: local.currentScale };
+}
+
+/**
+ * Local volatility before position `end` (exclusive): the mean absolute one-step change over the
+ * last w = max(2m, 12) points (fewer when the series is shorter), floored at 1e-3 of the mean
+ * absolute change over everything before `end` so a flat stretch cannot give a zero scale.
+ */
+export function localVolatility(y: number[], end: number, m: number): number {
+  const w = Math.max(2 * m, 12);
+  const from = Math.max(1, end - w);
+  let s = 0;
+  let c = 0;
+  for (let t = from; t < end; t++) {
+    s += Math.abs(y[t]! - y[t - 1]!);
+    c++;
+  }
+  let all = 0;
+  for (let t = 1; t < end; t++) all += Math.abs(y[t]! - y[t - 1]!);
+  const floor = Math.max(1e-12, (1e-3 * all) / Math.max(1, end - 1));
+  return Math.max(c > 0 ? s / c : 0, floor);
 }
 
 export function intervals(mean: number[], cal: ConformalCalibration, level: number): { lo: number[]; hi: number[] } {

@@ -1,12 +1,37 @@
 import { rollingBacktest, scoreForecasts, type Backtest } from "./backtest";
-import { calibrate, intervals, type ConformalCalibration } from "./conformal";
-import { etsMember } from "./ets";
+import { COMBINATION_RULES, combineBy, ruleWeights, type CombinationRule } from "./combination";
+import { calibrate, intervals, localVolatility, type ConformalCalibration } from "./conformal";
+import { dampedEtsMember, etsMember } from "./ets";
 import { seasonalNaiveMember } from "./naive";
 import { detectSeasonLength, type Frequency } from "./season";
 import { thetaMember } from "./theta";
 import type { Member } from "./types";
 
-export const STATISTICAL_MEMBERS: Member[] = [seasonalNaiveMember, etsMember, thetaMember];
+/** The members the engine runs by default (each also reported on its own, with its own intervals). */
+export const STATISTICAL_MEMBERS: Member[] = [seasonalNaiveMember, etsMember, thetaMember, dampedEtsMember];
+/**
+ * The members combined by default: ETS and damped-trend ETS. Chosen by the nested validation of
+ * tests/bench/forecast/select.ts (docs/decisions/0016): seasonal naive, Theta and the global MLP
+ * were clearly weaker there and combining them in cost accuracy. The others are still fitted and
+ * reported. When none of these is among the members given, every member is combined.
+ */
+export const DEFAULT_COMBINATION_MEMBERS = ["ets", "damped"];
+/** Backtest origins by default: as many as the series allows, at most this many. */
+export const MAX_ORIGINS = 120;
+
+/**
+ * How many of the latest backtest origins calibrate the intervals: those whose history holds at
+ * least half of the series (n / 2 points), at most max(2H, 2m, 36), at least one. Conformal
+ * coverage needs the calibration errors exchangeable with the final forecast's, and a model fitted
+ * on a much shorter history errs more (worse parameter and form estimates). On simulated local
+ * level series (n 60, H 6) calibrating on the latest 36 origins (histories from 19 points)
+ * over-covered with the ETS members (86 / 97% for 80 / 95%); with histories of at least n / 2,
+ * 82 / 94% (BENCHMARKS.md, ADR 0016).
+ */
+export function calibrationCount(origins: number[], n: number, horizon: number, m: number): number {
+  const late = origins.filter((o) => o >= n / 2).length;
+  return Math.max(1, Math.min(origins.length, Math.max(2 * horizon, 2 * m, 36), late));
+}
 
 export interface ForecastOptions {
   horizon: number;
@@ -15,10 +40,20 @@ export interface ForecastOptions {
   frequency?: Frequency;
   /** Members to try (default: seasonal naive, ETS, Theta; add neuralMember(model) for the global model). */
   members?: Member[];
-  /** Backtest origins (default max(2H, 2m, 36), fewer when the series is short). */
+  /** Backtest origins (default: as many as the series allows, at most MAX_ORIGINS). */
   origins?: number;
   refitEvery?: number;
+  /** How members are combined (default DEFAULT_COMBINATION). */
+  combination?: CombinationRule;
+  /** "none": plain split-conformal; "local-volatility": residuals scaled by local volatility. */
+  intervalScaling?: IntervalScaling;
 }
+
+export type IntervalScaling = "none" | "local-volatility";
+export const INTERVAL_SCALINGS: IntervalScaling[] = ["none", "local-volatility"];
+export { COMBINATION_RULES, type CombinationRule };
+export const DEFAULT_COMBINATION: CombinationRule = "inverse-mase2-within-1.5";
+export const DEFAULT_INTERVAL_SCALING: IntervalScaling = "local-volatility";
 
 export interface ForecastBand {
   mean: number[];
@@ -41,6 +76,8 @@ export interface ForecastResult extends ForecastBand {
   members: MemberReport[];
   backtest: { mase: number; smape: number; origins: number };
   calibration: ConformalCalibration;
+  /** The combination rule used. */
+  combination: CombinationRule;
 }
 
 export class SeriesTooShortError extends Error {}
@@ -55,38 +92,30 @@ function minTrain(m: number): number {
 }
 
 /**
- * Where the rolling-origin backtest of a series of n points starts: K origins (default
- * max(2H, 2m, 36), fewer when the series is short), the first at n - H - K + 1. A global model
- * used as a member must be trained on each series' points before `firstOrigin` only, so its
- * backtest residuals are out of sample like the others'.
+ * Where the rolling-origin backtest of a series of n points starts: K origins (default as many as
+ * the series allows, at most MAX_ORIGINS), the first at n - H - K + 1, never before
+ * max(2m + 2, 10, minHistory) points (minHistory: the longest history a member needs, e.g. the
+ * neural member's window, so that every member runs at every origin). A global model used as a
+ * member must be trained on each series' points before `firstOrigin` only, so its backtest
+ * residuals are out of sample like the others'; a cut computed without minHistory is earlier or
+ * equal, so it is safe too.
  */
-export function planBacktest(n: number, horizon: number, m: number, origins?: number): { origins: number; firstOrigin: number } {
-  const available = n - horizon - minTrain(m) + 1;
-  const K = Math.max(1, Math.min(origins ?? Math.max(2 * horizon, 2 * m, 36), available));
+export function planBacktest(n: number, horizon: number, m: number, origins?: number, minHistory = 0): { origins: number; firstOrigin: number } {
+  const available = n - horizon - Math.max(minTrain(m), minHistory) + 1;
+  const K = Math.max(1, Math.min(origins ?? MAX_ORIGINS, available));
   return { origins: K, firstOrigin: n - horizon - K + 1 };
 }
 
 /**
- * Combination weights from backtest MASE: w_i proportional to 1 / MASE_i^2 over the members
- * whose MASE is within 1.5x of the best one (a member far behind only adds noise); a member
- * with an undefined score gets no weight.
+ * Combination weights of the first engine's rule (1 / MASE^2 among members within 1.5x of the
+ * best), kept for callers; the engine combines by `options.combination` (see combination.ts).
  */
 export function combinationWeights(scores: number[]): number[] {
-  const finite = scores.filter((s) => Number.isFinite(s) && s > 0);
-  if (finite.length === 0) return scores.map((_, i) => (i === 0 ? 1 : 0));
-  const best = Math.min(...finite);
-  const raw = scores.map((s) => (Number.isFinite(s) && s > 0 && s <= 1.5 * best ? 1 / (s * s) : 0));
-  const total = raw.reduce((a, b) => a + b, 0);
-  return raw.map((w) => w / total);
+  return ruleWeights("inverse-mase2-within-1.5", scores);
 }
 
 export function combine(forecasts: number[][], weights: number[]): number[] {
-  const H = forecasts[0]!.length;
-  const out = new Array<number>(H).fill(0);
-  forecasts.forEach((f, i) => {
-    for (let h = 0; h < H; h++) out[h]! += weights[i]! * f[h]!;
-  });
-  return out;
+  return combineBy("equal", forecasts, weights);
 }
 
 function band(mean: number[], cal: ConformalCalibration): ForecastBand {
@@ -95,12 +124,24 @@ function band(mean: number[], cal: ConformalCalibration): ForecastBand {
   return { mean, lo80: i80.lo, hi80: i80.hi, lo95: i95.lo, hi95: i95.hi };
 }
 
+/** Everything the combination step needs: members, their backtests and final fits. */
+export interface SeriesAnalysis {
+  y: number[];
+  seasonLength: number;
+  horizon: number;
+  members: Member[];
+  backtest: Backtest;
+  finals: { mean: number[]; model: Record<string, unknown> }[];
+  /** Local volatility before each backtest origin, and at the end of the series. */
+  originScale: number[];
+  currentScale: number;
+}
+
 /**
- * Forecasts y for H steps: backtest every member on rolling origins, weight them by backtest
- * MASE, fit them on the whole series, combine, and wrap the combination (and each member) in
- * split-conformal 80% / 95% intervals from its own backtest residuals.
+ * Step 1 of the engine: season length, rolling-origin backtest of every member, final fits.
+ * Pure and synchronous; `combineAnalysis` then applies a combination rule and the intervals.
  */
-export function forecastSeries(y: number[], options: ForecastOptions): ForecastResult {
+export function analyseSeries(y: number[], options: ForecastOptions): SeriesAnalysis {
   const H = options.horizon;
   if (!Number.isInteger(H) || H < 1) throw new Error("horizon must be a positive integer");
   if (y.some((v) => !Number.isFinite(v))) throw new Error("series has missing or non-numeric values");
@@ -109,32 +150,108 @@ export function forecastSeries(y: number[], options: ForecastOptions): ForecastR
   if (y.length < minimumLength(H, m)) {
     throw new SeriesTooShortError(`series has ${y.length} points; horizon ${H} with season length ${m} needs at least ${minimumLength(H, m)}`);
   }
-  const { origins: K, firstOrigin: firstTrain } = planBacktest(y.length, H, m, options.origins);
-  const members = (options.members ?? STATISTICAL_MEMBERS).filter((mb) => mb.minLength(m) <= firstTrain);
+  const given = options.members ?? STATISTICAL_MEMBERS;
+  // Leave room for every member that can run at all on the series before the last origin.
+  const lastOrigin = y.length - H;
+  const minHistory = Math.max(0, ...given.map((mb) => mb.minLength(m)).filter((l) => l <= lastOrigin - 1));
+  const { origins: K, firstOrigin: firstTrain } = planBacktest(y.length, H, m, options.origins, minHistory);
+  const members = given.filter((mb) => mb.minLength(m) <= firstTrain);
   const bt: Backtest = rollingBacktest(y, m, members, { horizon: H, origins: K, refitEvery: options.refitEvery });
-  const weights = combinationWeights(bt.members.map((b) => b.mase));
-  const combinedBacktest = bt.origins.map((_, k) => combine(bt.members.map((b) => b.forecasts[k]!), weights));
-  const combinedScore = scoreForecasts(y, m, bt.origins, combinedBacktest);
-  const reports: MemberReport[] = members.map((member, i) => {
+  const finals = members.map((member) => {
     const model = (member.finalFit ?? member.fit)(y, m);
-    const mean = model.forecast(H);
-    const cal = calibrate(bt.members[i]!.residuals, H);
-    return {
-      name: member.name,
-      weight: weights[i]!,
-      backtest: { mase: bt.members[i]!.mase, smape: bt.members[i]!.smape },
-      model: model.describe(),
-      ...band(mean, cal),
-    };
+    return { mean: model.forecast(H), model: model.describe() };
   });
-  const mean = combine(reports.map((r) => r.mean), weights);
-  const calibration = calibrate(combinedScore.residuals, H);
+  return {
+    y,
+    seasonLength: m,
+    horizon: H,
+    members,
+    backtest: bt,
+    finals,
+    originScale: bt.origins.map((o) => localVolatility(y, o, m)),
+    currentScale: localVolatility(y, y.length, m),
+  };
+}
+
+export interface CombineOptions {
+  combination?: CombinationRule;
+  intervalScaling?: IntervalScaling;
+  /** Use only these members (by name) in the combination; default: all. */
+  memberNames?: string[];
+  /**
+   * Backtest MASE per member name pooled over a set of series (e.g. the mean of each member's
+   * backtest MASE over a project's series, `pooledBacktestScores`). When given, the rule weighs
+   * members by these instead of the one series' own scores: a series' few backtest origins rank
+   * members noisily, a set of series ranks them reliably.
+   */
+  pooledScores?: Record<string, number>;
+}
+
+/**
+ * Geometric mean of each member's backtest MASE over a set of analysed series (members absent from
+ * a series, or with a non-positive score, are skipped there). Geometric, not arithmetic: MASE is a
+ * ratio, and one series with a tiny in-sample scale would otherwise decide the ranking
+ * (Fleming & Wallace 1986; Davydenko & Fildes 2013).
+ */
+export function pooledBacktestScores(analyses: SeriesAnalysis[]): Record<string, number> {
+  const sum: Record<string, { s: number; n: number }> = {};
+  for (const a of analyses) {
+    a.backtest.members.forEach((b) => {
+      if (!(Number.isFinite(b.mase) && b.mase > 0)) return;
+      const e = (sum[b.name] ??= { s: 0, n: 0 });
+      e.s += Math.log(b.mase);
+      e.n++;
+    });
+  }
+  return Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, Math.exp(v.s / v.n)]));
+}
+
+/** Step 2 of the engine: weights by the rule, combined forecast, conformal intervals. */
+export function combineAnalysis(a: SeriesAnalysis, options: CombineOptions = {}): ForecastResult {
+  const rule = options.combination ?? DEFAULT_COMBINATION;
+  const scaling = options.intervalScaling ?? DEFAULT_INTERVAL_SCALING;
+  const H = a.horizon;
+  const m = a.seasonLength;
+  const bt = a.backtest;
+  const names = options.memberNames ?? DEFAULT_COMBINATION_MEMBERS;
+  let included = a.members.map((mb) => names.includes(mb.name));
+  if (!included.some(Boolean)) included = a.members.map(() => true);
+  const scores = bt.members.map((b, i) => (included[i] ? (options.pooledScores ? (options.pooledScores[b.name] ?? NaN) : b.mase) : NaN));
+  const weights = ruleWeights(rule, scores).map((w, i) => (included[i] ? w : 0));
+  const combinedBacktest = bt.origins.map((_, k) => combineBy(rule, bt.members.map((b) => b.forecasts[k]!), weights));
+  const combinedScore = scoreForecasts(a.y, m, bt.origins, combinedBacktest);
+  const C = calibrationCount(bt.origins, a.y.length, H, m);
+  const latest = <T>(xs: T[]): T[] => xs.slice(xs.length - C);
+  const local = scaling === "local-volatility" ? { originScale: latest(a.originScale), currentScale: a.currentScale } : undefined;
+  const reports: MemberReport[] = a.members.map((member, i) => ({
+    name: member.name,
+    weight: weights[i]!,
+    backtest: { mase: bt.members[i]!.mase, smape: bt.members[i]!.smape },
+    model: a.finals[i]!.model,
+    ...band(a.finals[i]!.mean, calibrate(latest(bt.members[i]!.residuals), H, undefined, local)),
+  }));
+  const mean = combineBy(
+    rule,
+    reports.map((r) => r.mean),
+    weights,
+  );
+  const calibration = calibrate(latest(combinedScore.residuals), H, undefined, local);
   return {
     seasonLength: m,
     horizon: H,
     members: reports,
-    backtest: { mase: combinedScore.mase, smape: combinedScore.smape, origins: K },
+    backtest: { mase: combinedScore.mase, smape: combinedScore.smape, origins: bt.origins.length },
     calibration,
+    combination: rule,
     ...band(mean, calibration),
   };
+}
+
+/**
+ * Forecasts y for H steps: backtest every member on rolling origins, weight them by backtest
+ * MASE, fit them on the whole series, combine, and wrap the combination (and each member) in
+ * split-conformal 80% / 95% intervals from its own backtest residuals.
+ */
+export function forecastSeries(y: number[], options: ForecastOptions): ForecastResult {
+  return combineAnalysis(analyseSeries(y, options), options);
 }

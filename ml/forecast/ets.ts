@@ -185,10 +185,11 @@ export function candidateForms(y: number[], m: number): [TrendKind, SeasonKind][
   return forms;
 }
 
-/** Fits every candidate form and keeps the one with the smallest AICc. */
-export function autoEts(y: number[], m: number): EtsFit {
+/** Fits every candidate form (or those whose trend `only` allows) and keeps the smallest AICc. */
+export function autoEts(y: number[], m: number, only?: TrendKind[]): EtsFit {
   let best: EtsFit | null = null;
   for (const [t, s] of candidateForms(y, m)) {
+    if (only && !only.includes(t)) continue;
     const fit = fitEts(y, m, t, s);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
@@ -210,6 +211,20 @@ export const etsMember: Member = {
   minLength: () => 6,
   fit(y, m) {
     const best = autoEts(y, m);
+    return fittedFrom(best.params, y, { aicc: best.aicc });
+  },
+};
+
+/**
+ * Damped-trend exponential smoothing (Gardner & McKenzie 1985): ETS(A,Ad,N/A/M) with the season
+ * chosen by AICc. A robust benchmark on the M-competitions (Makridakis & Hibon 2000), and unlike
+ * the automatic choice it never extrapolates a linear trend without bound.
+ */
+export const dampedEtsMember: Member = {
+  name: "damped",
+  minLength: () => 6,
+  fit(y, m) {
+    const best = autoEts(y, m, ["Ad"]);
     return fittedFrom(best.params, y, { aicc: best.aicc });
   },
 };

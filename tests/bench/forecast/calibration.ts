@@ -3,11 +3,11 @@
  * tests/unit/ml-calibration.test.ts with the figures printed. Run:
  * npx tsx tests/bench/forecast/calibration.ts
  */
-import { forecastSeries } from "../../../ml/forecast/engine";
+import { forecastSeries, INTERVAL_SCALINGS } from "../../../ml/forecast/engine";
 import { etsMember } from "../../../ml/forecast/ets";
 import { seasonalNaiveMember } from "../../../ml/forecast/naive";
 import { thetaMember } from "../../../ml/forecast/theta";
-import { coverage, meanWidth } from "../../../ml/metrics";
+import { coverage, meanWidth, winkler } from "../../../ml/metrics";
 
 function normals(seed: number): () => number {
   let a = seed >>> 0;
@@ -48,27 +48,48 @@ const settings = [
     },
     options: { seasonLength: 12, members: [seasonalNaiveMember, thetaMember] },
   },
+  {
+    // Volatility that wanders (log-sd an AR(1) with persistence 0.97): the errors are exchangeable
+    // only after dividing by the local volatility, the case local weighting is for.
+    name: "random walk, stochastic volatility, n 120, H 12, ETS/Theta/naive",
+    draws: 200,
+    H: 12,
+    make: (z: () => number) => {
+      let level = 100;
+      let logSd = 0;
+      return Array.from({ length: 120 }, () => {
+        logSd = 0.97 * logSd + 0.25 * z();
+        level += Math.exp(logSd) * z();
+        return level;
+      });
+    },
+    options: { seasonLength: 1, members: [seasonalNaiveMember, etsMember, thetaMember] },
+  },
 ];
 
-console.log("| setting | draws | points | 80% coverage | 95% coverage | mean width 80 / 95 |");
-console.log("|---|---|---|---|---|---|");
+console.log("| setting | interval scaling | draws | points | 80% coverage | 95% coverage | mean width 80 / 95 | Winkler 80 / 95 |");
+console.log("|---|---|---|---|---|---|---|---|");
 let bad = false;
-for (const s of settings) {
+for (const s of settings) for (const intervalScaling of INTERVAL_SCALINGS) {
   const z = normals(20261122);
   let c80 = 0;
   let c95 = 0;
   let w80 = 0;
   let w95 = 0;
+  let k80 = 0;
+  let k95 = 0;
   for (let d = 0; d < s.draws; d++) {
     const y = s.make(z);
-    const r = forecastSeries(y.slice(0, -s.H), { horizon: s.H, ...s.options });
+    const r = forecastSeries(y.slice(0, -s.H), { horizon: s.H, ...s.options, intervalScaling });
     const test = y.slice(-s.H);
     c80 += coverage(test, r.lo80, r.hi80) / s.draws;
     c95 += coverage(test, r.lo95, r.hi95) / s.draws;
     w80 += meanWidth(r.lo80, r.hi80) / s.draws;
     w95 += meanWidth(r.lo95, r.hi95) / s.draws;
+    k80 += winkler(test, r.lo80, r.hi80, 0.2) / s.draws;
+    k95 += winkler(test, r.lo95, r.hi95, 0.05) / s.draws;
   }
-  console.log(`| ${s.name} | ${s.draws} | ${s.draws * s.H} | ${(100 * c80).toFixed(1)} | ${(100 * c95).toFixed(1)} | ${w80.toFixed(2)} / ${w95.toFixed(2)} |`);
+  console.log(`| ${s.name} | ${intervalScaling} | ${s.draws} | ${s.draws * s.H} | ${(100 * c80).toFixed(1)} | ${(100 * c95).toFixed(1)} | ${w80.toFixed(2)} / ${w95.toFixed(2)} | ${k80.toFixed(2)} / ${k95.toFixed(2)} |`);
   if (Math.abs(c80 - 0.8) > 0.05 || Math.abs(c95 - 0.95) > 0.05) bad = true;
 }
 if (bad) process.exitCode = 1;
