@@ -1,5 +1,5 @@
 export { forecastWindow, readSeries, readDays, type DailySeries, type ForecastWindow } from "./series";
-export { FIXED_TARGETS, FORECAST_KIND, listTargets, resolveTarget, targetId, TargetNotFoundError, type Target } from "./targets";
+export { FIXED_TARGETS, FORECAST_KIND, listTargets, queryTarget, resolveTarget, targetId, TargetNotFoundError, type Target } from "./targets";
 export { forecastTarget, summarizeVersion, type TargetForecast, type VersionSummary } from "./serving";
 export { trainForecasts, trainTarget, forecastKey, TRAINING_WINDOW, type TrainJobOutcome } from "./training";
 export { reconcilePredictions } from "./reconcile";

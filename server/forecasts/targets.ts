@@ -53,6 +53,11 @@ export function routeTarget(origin: string, destination: string): Target {
 
 export class TargetNotFoundError extends Error {}
 
+/** An unsaved trends query (the insight builder's current one); it has no model versions. */
+export function queryTarget(query: TrendsQuery): Target {
+  return { id: "query", kind: "insight", label: "This insight", description: "The trends query as it is now (first series or formula, daily)", unit: "count", insightId: "", query };
+}
+
 /** The saved trends insight's query, when it is one this page can forecast. */
 function insightTarget(row: { id: string; name: string; kind: string; query: unknown }): Target | null {
   if (row.kind !== "trends") return null;

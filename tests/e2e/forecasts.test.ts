@@ -10,6 +10,7 @@ import { insertEvents, makeEvents } from "../integration/forecast-events";
 const artifacts = path.join(repoRoot, "tests", ".artifacts");
 let server: Awaited<ReturnType<typeof startTestWebServer>>;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
+let insightId: string;
 
 beforeAll(async () => {
   await fs.mkdir(artifacts, { recursive: true });
@@ -21,6 +22,11 @@ beforeAll(async () => {
   // Trained as if 10 days ago, then reconciled: the active version has backtest and live accuracy.
   await trainForecasts(pool, { projectId: project.id, target: "revenue", now: new Date(Date.now() - 10 * 86_400_000) });
   await reconcilePredictions(pool, new Date());
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into saved_insights (id, project_id, name, kind, query, updated_at) values (gen_random_uuid(), $1, 'Searches LHR', 'trends', $2, now()) returning id`,
+    [project.id, JSON.stringify({ kind: "trends", series: [{ event: "search", filters: [{ type: "event", key: "origin", operator: "equals", value: "LHR" }] }], dateRange: { from: "-30d" } })],
+  );
+  insightId = rows[0]!.id;
 }, 120_000);
 afterAll(async () => {
   await chrome?.close();
@@ -69,6 +75,22 @@ describe("browser: forecasts", () => {
     await page.getByRole("button", { name: "Retrain now" }).click();
     await page.getByTestId("retrain-progress").waitFor();
     expect(await page.getByTestId("retrain-progress").textContent()).toMatch(/Job #\d+: queued/);
+    expect(errors).toEqual([]);
+  });
+
+  it("draws the band on a saved trends insight's chart when the forecast toggle is on", async () => {
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page, server.web.url, ADMIN, `/insights/${insightId}`);
+    await page.getByTestId("forecast-toggle").waitFor();
+    expect(await page.getByTestId("trends-forecast").count()).toBe(0);
+    await page.getByTestId("forecast-toggle").check();
+    const band = page.getByTestId("trends-forecast-band-80");
+    await band.waitFor();
+    expect(pathArea((await band.getAttribute("d")) ?? "")).toBeGreaterThan(0);
+    expect(await page.getByText(/14-day forecast with 80% and 95% intervals/).count()).toBe(1);
+    await page.screenshot({ path: path.join(artifacts, "insight-forecast.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

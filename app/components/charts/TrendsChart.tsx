@@ -2,7 +2,7 @@ import { AxisBottom, AxisLeft } from "@visx/axis";
 import { GridRows } from "@visx/grid";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
-import { AreaClosed, Bar, LinePath } from "@visx/shape";
+import { Area, AreaClosed, Bar, LinePath } from "@visx/shape";
 import type { TrendsResult } from "../../../server/query/schema/trends";
 import { bucketLabel, CHART_WIDTH, ChartSvg, colorAt, formatNumber, Legend, MARGIN, thin, tickCount } from "./chart-kit";
 
@@ -12,8 +12,18 @@ export function seriesName(s: TrendsResult["series"][number]): string {
   return [s.label, s.breakdownValue ?? null, s.period === "previous" ? "(previous period)" : null].filter(Boolean).join(" · ");
 }
 
-/** Trends as lines, areas or grouped bars over the buckets; `number` shows each series' total. */
-export function TrendsChart({ result, display, interval }: { result: TrendsResult; display: string; interval?: string }) {
+/** A forecast drawn after the last bucket (dates, mean and 80/95% bounds per step). */
+export interface TrendsForecastBand {
+  dates: string[];
+  mean: number[];
+  lo80: number[];
+  hi80: number[];
+  lo95: number[];
+  hi95: number[];
+}
+
+/** Trends as lines, areas or grouped bars over the buckets; `number` shows each series' total; `forecast` extends the first series (lines and areas). */
+export function TrendsChart({ result, display, interval, forecast: forecastBand }: { result: TrendsResult; display: string; interval?: string; forecast?: TrendsForecastBand | null }) {
   const series = result.series;
   if (display === "number") {
     return (
@@ -29,12 +39,17 @@ export function TrendsChart({ result, display, interval }: { result: TrendsResul
   }
   const innerW = CHART_WIDTH - MARGIN.left - MARGIN.right;
   const innerH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const labels = result.buckets.map((b) => bucketLabel(b, interval));
-  const all = series.flatMap((s) => s.data);
+  const forecast = display === "bar" ? null : (forecastBand ?? null);
+  const n = result.buckets.length;
+  const labels = [...result.buckets.map((b) => bucketLabel(b, interval)), ...(forecast?.dates.map((d) => d.slice(5)) ?? [])];
+  const all = [...series.flatMap((s) => s.data), ...(forecast ? [...forecast.lo95, ...forecast.hi95] : [])];
   const y = scaleLinear<number>({ domain: [Math.min(0, ...all), Math.max(1, ...all)], range: [innerH, 0], nice: true });
   const idx = result.buckets.map((_, i) => i);
+  const xIdx = labels.map((_, i) => i);
+  const fIdx = forecast ? [n - 1, ...forecast.mean.map((_, h) => n + h)] : [];
+  const fAt = (arr: number[], i: number) => (i === n - 1 ? (series[0]?.data[n - 1] ?? 0) : (arr[i - n] ?? 0));
   const band = scaleBand<number>({ domain: idx, range: [0, innerW], padding: 0.2 });
-  const point = scalePoint<number>({ domain: idx, range: [0, innerW], padding: 0.5 });
+  const point = scalePoint<number>({ domain: xIdx, range: [0, innerW], padding: 0.5 });
   const xOf = (i: number) => (display === "bar" ? (band(i) ?? 0) + band.bandwidth() / 2 : (point(i) ?? 0));
   const groupW = band.bandwidth() / Math.max(1, series.length);
   return (
@@ -74,11 +89,22 @@ export function TrendsChart({ result, display, interval }: { result: TrendsResul
               </g>
             );
           })}
+          {forecast ? (
+            <g data-testid="trends-forecast">
+              <Area data={fIdx} x={xOf} y0={(i) => y(fAt(forecast.lo95, i))} y1={(i) => y(fAt(forecast.hi95, i))}>
+                {({ path }) => <path d={path(fIdx) ?? ""} fill={colorAt(0)} fillOpacity={0.12} data-testid="trends-forecast-band-95" />}
+              </Area>
+              <Area data={fIdx} x={xOf} y0={(i) => y(fAt(forecast.lo80, i))} y1={(i) => y(fAt(forecast.hi80, i))}>
+                {({ path }) => <path d={path(fIdx) ?? ""} fill={colorAt(0)} fillOpacity={0.25} data-testid="trends-forecast-band-80" />}
+              </Area>
+              <LinePath data={fIdx} x={xOf} y={(i) => y(fAt(forecast.mean, i))} stroke={colorAt(0)} strokeWidth={2} strokeDasharray="6 4" />
+            </g>
+          ) : null}
           <AxisLeft scale={y} numTicks={tickCount(all)} tickFormat={(v) => formatNumber(Number(v))} axisClassName="chart-axis" />
           <AxisBottom
             top={innerH}
             scale={display === "bar" ? band : point}
-            tickValues={thin(idx, 10)}
+            tickValues={thin(display === "bar" ? idx : xIdx, 10)}
             tickFormat={(i) => labels[Number(i)] ?? ""}
             axisClassName="chart-axis"
           />

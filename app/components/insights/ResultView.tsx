@@ -4,7 +4,7 @@ import type { LifecycleResult, StickinessResult } from "../../../server/query/sc
 import type { PathsResult } from "../../../server/query/schema/paths";
 import type { RetentionResult } from "../../../server/query/schema/retention";
 import type { RevenueResult } from "../../../server/query/schema/revenue";
-import type { TrendsResult } from "../../../server/query/schema/trends";
+import type { TrendsQuery, TrendsResult } from "../../../server/query/schema/trends";
 import { resultTable, type ResultTable } from "~/lib/export-table";
 import { BarChart } from "../charts/BarChart";
 import { bucketLabel } from "../charts/chart-kit";
@@ -12,7 +12,7 @@ import { FunnelChart } from "../charts/FunnelChart";
 import { PathsSankey } from "../charts/PathsSankey";
 import { RetentionGrid } from "../charts/RetentionGrid";
 import { RevenueChart } from "../charts/RevenueChart";
-import { TrendsChart } from "../charts/TrendsChart";
+import { TrendsWithForecast } from "../forecasts/TrendsForecastToggle";
 import type { InsightQuery } from "./draft";
 import { ExportButtons } from "./ExportButtons";
 import { FunnelPersons } from "./FunnelPersons";
@@ -46,7 +46,7 @@ function Chart({ answer, query, table }: { answer: Answer; query: InsightQuery |
     case "trends": {
       const display = query?.kind === "trends" ? query.display : "line";
       if (display === "table") return null;
-      return <TrendsChart result={r as TrendsResult} display={display} interval={query?.kind === "trends" ? query.interval : undefined} />;
+      return <TrendsWithForecast result={r as TrendsResult} display={display} query={query?.kind === "trends" ? (query as TrendsQuery) : null} />;
     }
     case "funnels": {
       const f = r as FunnelsResult;

@@ -7,6 +7,7 @@ import {
   forecastWindow,
   FORECAST_KIND,
   listTargets,
+  queryTarget,
   readSeries,
   resolveTarget,
   summarizeVersion,
@@ -17,6 +18,7 @@ import {
 } from "../../forecasts";
 import { projectForQuery } from "../../forecasts/project";
 import { enqueue } from "../../jobs/queue";
+import { trendsQuery } from "../../query/schema/trends";
 import type { Deps } from "../../deps";
 import { analystProcedure, router, viewerProcedure } from "../init";
 
@@ -24,6 +26,7 @@ import { analystProcedure, router, viewerProcedure } from "../init";
 
 export const forecastInput = forecastWindow.extend({ target: targetId }).strict();
 export const insightForecastInput = forecastWindow.extend({ insightId: z.uuid() }).strict();
+export const queryForecastInput = forecastWindow.extend({ query: trendsQuery }).strict();
 export const targetInput = z.object({ target: targetId }).strict();
 export const versionInput = z.object({ versionId: z.uuid() }).strict();
 export const retrainInput = z.object({ target: targetId.optional() }).strict();
@@ -85,6 +88,12 @@ export const forecastsRouter = router({
     const p = await project(ctx.deps, ctx.project.id);
     const t = await target(ctx.deps, p.id, `insight:${input.insightId}`);
     return forecastTarget(ctx.deps.db.pool, p, t, { horizon: input.horizon, historyDays: input.historyDays }, new Date());
+  }),
+
+  /** The same for an unsaved trends query (the toggle while editing an insight); no model versions. */
+  queryForecast: viewerProcedure.input(queryForecastInput).query(async ({ ctx, input }) => {
+    const p = await project(ctx.deps, ctx.project.id);
+    return forecastTarget(ctx.deps.db.pool, p, queryTarget(input.query), { horizon: input.horizon, historyDays: input.historyDays }, new Date());
   }),
 
   /** Model history of a target, newest first, with progress of a running training. */
