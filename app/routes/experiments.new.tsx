@@ -22,7 +22,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-type ActionData = { formError?: string; fieldErrors?: FieldErrors; sample?: { perArm: number; total: number } | null; sampleError?: string };
+type ActionData = {
+  formError?: string;
+  fieldErrors?: FieldErrors;
+  sample?: { perArm: number; total: number } | null;
+  sampleError?: string;
+  /** What was submitted, so the form keeps it without JavaScript too. */
+  values?: Record<string, string>;
+};
 
 const num = (form: FormData, name: string) => {
   const v = optionalText(form, name);
@@ -40,6 +47,7 @@ function sampleQuestion(form: FormData, arms: number) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser(context, request, "analyst");
   const form = await request.formData();
+  const values = Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string" && e[0] !== "intent"));
   const variants = Array.from({ length: VARIANT_ROWS }, (_, i) => ({ key: text(form, `variant.${i}.key`).trim(), weight: Number(text(form, `variant.${i}.weight`)) })).filter((v) => v.key);
   const question = sampleQuestion(form, Math.max(2, variants.length));
   let sample: ActionData["sample"] = null;
@@ -47,10 +55,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     sample = question ? await context.trpc.experiments.sampleSize(question) : null;
   } catch (err) {
     const e = expectedError(err);
-    return json<ActionData>({ sampleError: Object.entries(e.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ") || e.formError }, { status: 400 });
+    return json<ActionData>({ values, sampleError: Object.entries(e.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ") || e.formError }, { status: 400 });
   }
   if (text(form, "intent") === "calculate") {
-    return json<ActionData>(question ? { sample } : { sampleError: "Give the baseline rate and the minimum detectable effect." });
+    return json<ActionData>(question ? { values, sample } : { values, sampleError: "Give the baseline rate and the minimum detectable effect." });
   }
 
   const flagChoice = text(form, "flag");
@@ -77,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return redirect(`/experiments/${created.id}`);
   } catch (err) {
-    return json<ActionData>({ ...expectedError(err), sample }, { status: 400 });
+    return json<ActionData>({ ...expectedError(err), values, sample }, { status: 400 });
   }
 }
 
@@ -87,6 +95,8 @@ export default function NewExperiment() {
   const nav = useNavigation();
   const busy = nav.state === "submitting";
   const fe = result?.fieldErrors;
+  const submitted = result?.values;
+  const v = (name: string, fallback: string) => (submitted ? (submitted[name] ?? "") : fallback);
   return (
     <Form method="post" className="stack-lg" noValidate>
       <datalist id="event-names">{events.map((e) => <option key={e} value={e} />)}</datalist>
@@ -94,51 +104,51 @@ export default function NewExperiment() {
 
       <Card title="1. What you are testing" description="The key names the experiment in code (getVariant); the hypothesis says what you expect and why.">
         <div className="stack">
-          <TextField label="Key" name="key" required maxLength={200} placeholder="checkout-redesign" error={fe?.key} />
-          <TextField label="Name" name="name" required maxLength={400} placeholder="One-page checkout" error={fe?.name} />
+          <TextField label="Key" name="key" required maxLength={200} placeholder="checkout-redesign" defaultValue={v("key", "")} error={fe?.key} />
+          <TextField label="Name" name="name" required maxLength={400} placeholder="One-page checkout" defaultValue={v("name", "")} error={fe?.name} />
           <label className="field">
             <span>Hypothesis</span>
-            <textarea name="hypothesis" rows={2} placeholder="A one-page checkout gets more people from checkout to payment." />
+            <textarea name="hypothesis" rows={2} placeholder="A one-page checkout gets more people from checkout to payment." defaultValue={v("hypothesis", "")} />
           </label>
         </div>
       </Card>
 
       <Card title="2. Flag and variants" description="People are assigned by the flag's hash. The first variant is the control; weights add up to 100.">
         <div className="stack">
-          <SelectField label="Flag" name="flag" defaultValue="new" error={fe?.flagId}>
+          <SelectField label="Flag" name="flag" defaultValue={v("flag", "new")} error={fe?.flagId}>
             <option value="new">Create a new flag</option>
             {flags.map((f) => <option key={f.id} value={f.id}>{f.key} ({f.type}{f.enabled ? ", on" : ", off"})</option>)}
           </SelectField>
-          <TextField label="New flag key" name="flagKey" maxLength={200} hint="For a new flag; the experiment's key when empty." error={fe?.flagKey} />
+          <TextField label="New flag key" name="flagKey" maxLength={200} defaultValue={v("flagKey", "")} hint="For a new flag; the experiment's key when empty." error={fe?.flagKey} />
           <div className="stack" data-testid="variants">
             {Array.from({ length: VARIANT_ROWS }, (_, i) => (
               <div className="cluster" key={i}>
-                <TextField label={i === 0 ? "Control" : `Variant ${i + 1}`} name={`variant.${i}.key`} defaultValue={i === 0 ? "control" : i === 1 ? "test" : ""} maxLength={200} />
-                <TextField label="Weight (%)" name={`variant.${i}.weight`} type="number" min={0} max={100} step="any" defaultValue={i < 2 ? "50" : ""} />
+                <TextField label={i === 0 ? "Control" : `Variant ${i + 1}`} name={`variant.${i}.key`} defaultValue={v(`variant.${i}.key`, i === 0 ? "control" : i === 1 ? "test" : "")} maxLength={200} />
+                <TextField label="Weight (%)" name={`variant.${i}.weight`} type="number" min={0} max={100} step="any" defaultValue={v(`variant.${i}.weight`, i < 2 ? "50" : "")} />
               </div>
             ))}
             {fe?.variants ? <p className="field-error" role="alert">Variants: {fe.variants}</p> : null}
           </div>
-          <TextField label="Holdout (%)" name="holdoutPercent" type="number" min={0} max={50} defaultValue="0" hint="People kept out of every variant (they see the control, and are measured apart)." error={fe?.holdoutPercent} />
-          <TextField label="Exposure event" name="exposureEvent" list="event-names" defaultValue="$feature_flag_called" hint="Sent by the SDKs when a flag is read; or your own event with $experiment and variant properties." />
+          <TextField label="Holdout (%)" name="holdoutPercent" type="number" min={0} max={50} defaultValue={v("holdoutPercent", "0")} hint="People kept out of every variant (they see the control, and are measured apart)." error={fe?.holdoutPercent} />
+          <TextField label="Exposure event" name="exposureEvent" list="event-names" defaultValue={v("exposureEvent", "$feature_flag_called")} hint="Sent by the SDKs when a flag is read; or your own event with $experiment and variant properties." />
         </div>
       </Card>
 
       <Card title="3. Metrics" description="Counted per person from their first exposure. The primary metric decides; secondary metrics explain; guardrails must not get worse.">
         <div className="stack">
-          <MetricFields prefix="primary" legend="Primary metric" values={{ kind: "conversion" }} error={fe?.primaryMetric} />
-          <MetricFields prefix="secondary0" legend="Secondary metric" optional />
-          <MetricFields prefix="secondary1" legend="Another secondary metric" optional />
-          <MetricFields prefix="guardrail0" legend="Guardrail metric" optional />
+          <MetricFields prefix="primary" legend="Primary metric" submitted={submitted} error={fe?.primaryMetric} />
+          <MetricFields prefix="secondary0" legend="Secondary metric" optional submitted={submitted} />
+          <MetricFields prefix="secondary1" legend="Another secondary metric" optional submitted={submitted} />
+          <MetricFields prefix="guardrail0" legend="Guardrail metric" optional submitted={submitted} />
         </div>
       </Card>
 
       <Card title="4. Sample size" description={<>From the power calculator (two-sided test at 5%). The <Link to="/experiments/calculator">calculator</Link> also checks finished experiments.</>}>
         <div className="stack">
           <div className="cluster">
-            <TextField label="Baseline conversion rate (%)" name="baselineRate" type="number" min={0} max={100} step="any" placeholder="58" />
-            <TextField label="Minimum detectable effect (relative %)" name="relativeEffect" type="number" step="any" placeholder="10" />
-            <TextField label="Power (%)" name="power" type="number" min={1} max={99} defaultValue="80" />
+            <TextField label="Baseline conversion rate (%)" name="baselineRate" type="number" min={0} max={100} step="any" placeholder="58" defaultValue={v("baselineRate", "")} />
+            <TextField label="Minimum detectable effect (relative %)" name="relativeEffect" type="number" step="any" placeholder="10" defaultValue={v("relativeEffect", "")} />
+            <TextField label="Power (%)" name="power" type="number" min={1} max={99} defaultValue={v("power", "80")} />
             <button type="submit" name="intent" value="calculate" className="btn" disabled={busy}>Calculate</button>
           </div>
           {result?.sampleError ? <p className="alert alert-error" role="alert">{result.sampleError}</p> : null}
@@ -153,7 +163,7 @@ export default function NewExperiment() {
             name="minSampleSize"
             type="number"
             min={1}
-            defaultValue={result?.sample?.perArm ?? ""}
+            defaultValue={result?.sample?.perArm ?? v("minSampleSize", "")}
             hint="Filled in by Calculate; also fixes how the always-valid intervals are tuned."
             error={fe?.minSampleSize}
           />
@@ -163,9 +173,9 @@ export default function NewExperiment() {
       <Card title="5. Start">
         <div className="stack">
           <label className="checkbox">
-            <input type="checkbox" name="start" defaultChecked /> Start now: the flag is switched on with these variants
+            <input type="checkbox" name="start" defaultChecked={submitted ? "start" in submitted : true} /> Start now: the flag is switched on with these variants
           </label>
-          <TextField label="Count exposures from" name="startedAt" type="date" max={today} defaultValue={today} hint="Today for a new flag; an earlier day when the flag has already been serving these variants." />
+          <TextField label="Count exposures from" name="startedAt" type="date" max={today} defaultValue={v("startedAt", today)} hint="Today for a new flag; an earlier day when the flag has already been serving these variants." />
           <div className="form-actions">
             <button type="submit" name="intent" value="create" className="btn btn-primary" disabled={busy}>Create experiment</button>
           </div>

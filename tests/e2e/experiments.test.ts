@@ -65,6 +65,7 @@ describe("browser: experiments", () => {
     // The demo's flag has served these variants for the whole demo: count exposures from its first day.
     const from = new Date(Date.now() - (DAYS + 1) * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel("Count exposures from").fill(from);
+    await page.screenshot({ path: path.join(artifacts, "experiment-wizard.png"), fullPage: true });
     await page.getByRole("button", { name: "Create experiment" }).click();
     await page
       .waitForURL((u) => /^\/experiments\/[0-9a-f-]{36}$/.test(u.pathname), { timeout: 120_000 })
