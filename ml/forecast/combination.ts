@@ -1,7 +1,7 @@
 /**
  * Rules that turn the members' forecasts into one, given their rolling-origin backtest scores.
  * Every rule sees only backtest scores (never the points being forecast). The engine's default
- * was chosen by a nested validation on data before the benchmark holdout (docs/decisions/0016).
+ * was chosen by a nested validation on data before the benchmark holdout (docs/decisions/0021).
  *
  * - "inverse-mase2-within-1.5": w_i ~ 1 / MASE_i^2 over the members within 1.5x of the best
  *   backtest MASE (the first engine's rule).

@@ -11,7 +11,7 @@ import type { Member } from "./types";
 export const STATISTICAL_MEMBERS: Member[] = [seasonalNaiveMember, etsMember, thetaMember, dampedEtsMember];
 /**
  * The members combined by default: ETS and damped-trend ETS. Chosen by the nested validation of
- * tests/bench/forecast/select.ts (docs/decisions/0016): seasonal naive, Theta and the global MLP
+ * tests/bench/forecast/select.ts (docs/decisions/0021): seasonal naive, Theta and the global MLP
  * were clearly weaker there and combining them in cost accuracy. The others are still fitted and
  * reported. When none of these is among the members given, every member is combined.
  */
@@ -26,7 +26,7 @@ export const MAX_ORIGINS = 120;
  * on a much shorter history errs more (worse parameter and form estimates). On simulated local
  * level series (n 60, H 6) calibrating on the latest 36 origins (histories from 19 points)
  * over-covered with the ETS members (86 / 97% for 80 / 95%); with histories of at least n / 2,
- * 82 / 94% (BENCHMARKS.md, ADR 0016).
+ * 83 / 94% (BENCHMARKS.md, ADR 0021).
  */
 export function calibrationCount(origins: number[], n: number, horizon: number, m: number): number {
   const late = origins.filter((o) => o >= n / 2).length;

@@ -4,7 +4,7 @@
  * points held out, every member, the combination and seasonal naive scored on them.
  * Run: npx tsx tests/bench/forecast/run.ts
  * The engine's settings (combination rule, members, origins, interval scaling, pooled scores)
- * were chosen by select.ts on data before the holdout (docs/decisions/0016) and are not changed here.
+ * were chosen by select.ts on data before the holdout (docs/decisions/0021) and are not changed here.
  * Exits 1 only when an acceptance check fails on the headline set (all series), never on time.
  */
 import { initBackend } from "../../../ml/backend";
@@ -16,7 +16,7 @@ import { benchSeries, type BenchSeries } from "./data";
 
 const HOLDOUT = { monthly: 18, quarterly: 8 } as const;
 const SCALE_M = { monthly: 12, quarterly: 4 } as const;
-/** Weights from backtest scores pooled over each frequency's series (select.ts chose this; see ADR 0016). */
+/** Weights from backtest scores pooled over each frequency's series (select.ts chose this; see ADR 0021). */
 const POOLED = true;
 
 interface Score {

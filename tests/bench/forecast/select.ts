@@ -5,7 +5,7 @@
  * last H points are the validation window and the engine sees only the points before it.
  * Run: npx tsx tests/bench/forecast/select.ts   (about 3 minutes on 2 shared cores)
  *
- * Rule, written down before the first run (docs/decisions/0016):
+ * Rule, written down before the first run (docs/decisions/0021):
  * 1. Point forecasts: among every (member set, origins, combination rule, own or pooled backtest
  *    scores), the one with the
  *    smallest mean validation MASE, averaged over the monthly and the quarterly means.
