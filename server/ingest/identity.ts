@@ -255,6 +255,7 @@ async function insertLinks(
   db: pg.Pool | pg.PoolClient,
   unordered: ReadonlyArray<readonly [string, string, string]>,
   props?: ReadonlyMap<string, string>,
+  known = false,
 ) {
   const links = [...unordered].sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   const { rows } = await db.query(
@@ -271,10 +272,21 @@ async function insertLinks(
         order by l.person_id
        on conflict (id) do nothing returning id
      )
-     select (select count(*) from linked)::int as linked, array(select id::text from made) as made`,
+     select (select count(*) from linked)::int as linked, array(select id::text from made) as made,
+            ${known ? `array(select d.project_id::text || ',' || d.person_id::text || ',' || d.distinct_id
+                         from input i join person_distinct_ids d on d.project_id = i.project_id and d.distinct_id = i.distinct_id)` : "null"} as known`,
     [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2]), links.map((l) => props?.get(l[2]) ?? null)],
   );
-  return { linked: rows[0].linked as number, made: new Set(rows[0].made as string[]) };
+  // Links that existed already (another web process made them, say): where they point. The scan
+  // sees the table as of the statement's snapshot, without this statement's own inserts (a link committed while this statement waited is not seen: such ids are
+  // looked up inside the transaction, as before).
+  const found: Array<[string, string, string]> = [];
+  for (const k of (rows[0].known as string[] | null) ?? []) {
+    const a = k.indexOf(",");
+    const b = k.indexOf(",", a + 1);
+    found.push([k.slice(0, a), k.slice(b + 1), k.slice(a + 1, b)]);
+  }
+  return { linked: rows[0].linked as number, made: new Set(rows[0].made as string[]), found };
 }
 
 /**
@@ -316,9 +328,9 @@ export async function preCreatePersons(pool: pg.Pool, rows: IngestRow[], cache: 
     newLinks.push([p, d, person]);
     props.set(person, JSON.stringify(initialAttribution(rows[first]!)));
   }
-  const { made } = await insertLinks(pool, newLinks, props);
-  // Links that lost a race to another writer are looked up again inside the transaction.
+  const { made, found } = await insertLinks(pool, newLinks, props, true);
   for (const [p, d, person] of newLinks) if (made.has(person)) cache.set(p, d, person);
+  for (const [p, d, person] of found) cache.set(p, d, person);
   for (let i = 0; i < n; i++) {
     if (personIds[i] !== undefined) continue;
     const { projectId: p, distinctId: d } = rows[i]!;
