@@ -80,5 +80,10 @@ describe("forecast targets read through the query layer", () => {
     expect(r.active).toBeNull();
     const viaInsight = await caller.forecasts.insightForecast({ insightId, horizon: 7, historyDays: 56 });
     expect(viaInsight.target.id).toBe(`insight:${insightId}`);
+    // An unsaved query with the same definition forecasts the same numbers (no version behind it).
+    const { rows } = await env.db.pool.query(`select query from saved_insights where id = $1`, [insightId]);
+    const viaQuery = await caller.forecasts.queryForecast({ query: { ...rows[0].query, interval: "day" }, horizon: 7, historyDays: 56 });
+    expect(viaQuery.forecast!.mean).toEqual(viaInsight.forecast!.mean);
+    expect(viaQuery.active).toBeNull();
   });
 });

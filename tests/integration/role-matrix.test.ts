@@ -26,12 +26,14 @@ const mustBeAnalyst = [
   /^cohorts\.(create|update|delete|uploadCsv|recompute)$/, /^insights\.(create|rename|update|delete)$/,
   /^flags\.(create|update|setEnabled|archive|scheduleChange|cancelScheduledChange)$/,
   /^alerts\.(create|update|delete|acknowledge|evaluateNow)$/,
+  /^forecasts\.(promote|rollback|retrain)$/,
 ];
 const mustBeViewer = [
   /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
   /^flags\.(list|get|evaluate|stats)$/,
   /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series|summary)$/,
   /^vitals\.(thresholds|pages|trend)$/,
+  /^forecasts\.(targets|forecast|insightForecast|queryForecast|history|progress)$/,
 ];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
