@@ -216,3 +216,32 @@ describe("getVariant and trackConversion", () => {
     expect(unknown.body.errors[0].field).toBe("experiment_key");
   });
 });
+
+describe("the setup wizard without JavaScript", () => {
+  it("Calculate answers the sample size and keeps what was typed; Create makes and starts the experiment", async () => {
+    const { cookie } = await signIn(server.env.deps, "analyst");
+    const fields = {
+      key: "wizard-plain", name: "Plain form", hypothesis: "h", flag: "new", flagKey: "",
+      "variant.0.key": "control", "variant.0.weight": "50", "variant.1.key": "b", "variant.1.weight": "50",
+      "primary.kind": "conversion", "primary.event": "purchase", "primary.windowHours": "24", "primary.day": "7",
+      "guardrail0.kind": "count", "guardrail0.event": "refund", "guardrail0.windowHours": "72", "guardrail0.day": "7", "guardrail0.lowerIsBetter": "on",
+      baselineRate: "50", relativeEffect: "50", power: "90", holdoutPercent: "0", exposureEvent: "$feature_flag_called", start: "on",
+    };
+    const submit = (intent: string) =>
+      fetch(`${base}/experiments/new`, { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ ...fields, intent }) });
+    const calc = await submit("calculate");
+    expect(calc.status).toBe(200);
+    const html = await calc.text();
+    expect(html).toContain("<strong>77</strong> people per variant"); // 0.5 -> 0.75 at power 0.9, as above
+    expect(html).toMatch(/name="key"[^>]*value="wizard-plain"|value="wizard-plain"[^>]*name="key"/);
+    expect(html).toMatch(/name="guardrail0.event"[^>]*value="refund"|value="refund"[^>]*name="guardrail0.event"/);
+
+    const created = await submit("create");
+    expect(created.status).toBe(302);
+    expect(created.headers.get("location")).toMatch(/^\/experiments\/[0-9a-f-]{36}$/);
+    const e = await analyst.experiments.get({ key: "wizard-plain" });
+    expect(e).toMatchObject({ status: "running", minSampleSize: 77, flagKey: "wizard-plain" });
+    expect(e.guardrailMetrics).toEqual([{ kind: "count", event: "refund", windowHours: 72, higherIsBetter: false }]);
+    expect(e.plan).toMatchObject({ baselineRate: 0.5, relativeEffect: 0.5, power: 0.9 });
+  });
+});
