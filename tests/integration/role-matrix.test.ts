@@ -27,6 +27,10 @@ const mustBeAnalyst = [
   /^flags\.(create|update|setEnabled|archive|scheduleChange|cancelScheduledChange)$/,
   /^alerts\.(create|update|delete|acknowledge|evaluateNow)$/,
   /^forecasts\.(promote|rollback|retrain)$/,
+  /^ml\.retrainPriceModels$/,
+  /^experiments\.(create|update|start|pause|resume|complete|declareWinner)$/,
+  /^reports\.(create|update|delete|runNow)$/,
+  /^automations\.(create|update|setEnabled|delete|testFire|runNow)$/, /^automations\.audiences\.(create|update|delete|syncNow)$/,
 ];
 const mustBeViewer = [
   /^cohorts\.(list|get|members)$/, /^insights\.(run|funnelPersons|eventNames|propertyKeys|propertyValues|list|get)$/,
@@ -34,6 +38,10 @@ const mustBeViewer = [
   /^alerts\.(list|get|history)$/, /^channels\.(list|deliveries)$/, /^monitoring\.(errors|performance|series|summary)$/,
   /^vitals\.(thresholds|pages|trend)$/,
   /^forecasts\.(targets|forecast|insightForecast|queryForecast|history|progress)$/,
+  /^ml\.(priceForecast|bestTimeToBook|similarDestinations|recommendations|priceModel)$/,
+  /^experiments\.(list|get|results|sampleSize|getVariant|trackConversion)$/,
+  /^reports\.(list|get|runs|preview|file)$/,
+  /^automations\.(list|get|log)$/, /^automations\.audiences\.(list|csv)$/,
 ];
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>);
