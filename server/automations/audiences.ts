@@ -10,35 +10,14 @@ type PrismaClient = Deps["db"]["prisma"];
 /** Members per POST; a larger cohort goes in several pages, each signed on its own. */
 export const SYNC_PAGE_SIZE = 5000;
 
-/*
- * audience_syncs has no column for the chosen properties: until it has one, they ride in the stored
- * URL's fragment (`#foresight-properties=<json>`). A fragment is never sent in an HTTP request,
- * and the URL is split again before any use.
- */
-const MARK = "#foresight-properties=";
-function joinUrl(url: string, properties: string[]): string {
-  const bare = url.split("#")[0]!;
-  return properties.length ? `${bare}${MARK}${encodeURIComponent(JSON.stringify(properties))}` : bare;
-}
-function splitUrl(stored: string): { url: string; properties: string[] } {
-  const at = stored.indexOf(MARK);
-  if (at < 0) return { url: stored, properties: [] };
-  try {
-    return { url: stored.slice(0, at), properties: JSON.parse(decodeURIComponent(stored.slice(at + MARK.length))) };
-  } catch {
-    return { url: stored.slice(0, at), properties: [] };
-  }
-}
-
 type SyncRow = Awaited<ReturnType<PrismaClient["audienceSync"]["findFirstOrThrow"]>>;
 function syncView(r: SyncRow, cohortName: string | null) {
-  const { url, properties } = splitUrl(r.url);
   return {
     id: r.id,
     cohortId: r.cohortId,
     cohortName,
-    url,
-    properties,
+    url: r.url,
+    properties: r.properties,
     enabled: r.enabled,
     lastSyncedAt: r.lastSyncedAt,
     lastCount: r.lastCount,
@@ -63,7 +42,7 @@ export async function createAudienceSync(prisma: PrismaClient, projectId: string
   const name = await cohortName(prisma, projectId, input.cohortId);
   if (input.secret === REDACTED) throw new QueryInputError("secret", "give the webhook's secret (at least 16 characters)");
   const row = await prisma.audienceSync.create({
-    data: { projectId, cohortId: input.cohortId, url: joinUrl(input.url, input.properties), secret: input.secret, enabled: input.enabled },
+    data: { projectId, cohortId: input.cohortId, url: input.url, properties: input.properties, secret: input.secret, enabled: input.enabled },
   });
   return syncView(row, name);
 }
@@ -75,7 +54,7 @@ export async function updateAudienceSync(prisma: PrismaClient, projectId: string
   const secret = input.secret === REDACTED ? previous.secret : input.secret;
   const row = await prisma.audienceSync.update({
     where: { id },
-    data: { cohortId: input.cohortId, url: joinUrl(input.url, input.properties), secret, enabled: input.enabled },
+    data: { cohortId: input.cohortId, url: input.url, properties: input.properties, secret, enabled: input.enabled },
   });
   return syncView(row, name);
 }
@@ -126,7 +105,7 @@ export async function syncAudience(deps: Pick<Deps, "db" | "logger">, syncId: st
   const { prisma, pool } = deps.db;
   const sync = await prisma.audienceSync.findUnique({ where: { id: syncId } });
   if (!sync) return null;
-  const { url, properties } = splitUrl(sync.url);
+  const { url, properties } = sync;
   const cohort = await prisma.cohort.findFirst({ where: { id: sync.cohortId, projectId: sync.projectId }, select: { id: true, name: true, computedAt: true } });
   try {
     if (!cohort) throw new Error("the cohort was deleted");
