@@ -2,7 +2,6 @@
 // computed on the server with the same functions (server/experiments/stats), plus sample size and
 // power. Nested in the experiments layout when it exists; complete on its own otherwise.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useNavigation } from "@remix-run/react";
 import { RouteError } from "~/components/ErrorView";
 import { calculate } from "~/components/stats-calculator/calculate.server";
 import { JsonCalculator, MeansCalculator, PlanCalculator, ProportionsCalculator, SrmCalculator } from "~/components/stats-calculator/CalculatorForms";
@@ -22,8 +21,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StatsCalculatorPage() {
-  const data = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   return (
     <div className="stack-lg">
       <div className="stack">
@@ -34,12 +31,12 @@ export default function StatsCalculatorPage() {
         </p>
       </div>
       <div className="grid grid-2">
-        <ProportionsCalculator data={data} busy={busy} />
-        <MeansCalculator data={data} busy={busy} />
-        <SrmCalculator data={data} busy={busy} />
-        <PlanCalculator data={data} busy={busy} />
+        <ProportionsCalculator />
+        <MeansCalculator />
+        <SrmCalculator />
+        <PlanCalculator />
       </div>
-      <JsonCalculator data={data} busy={busy} />
+      <JsonCalculator />
     </div>
   );
 }

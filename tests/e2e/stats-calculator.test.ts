@@ -69,7 +69,7 @@ describe("browser: offline stats calculator", () => {
     }
     expect((await shown(page, "proportions-z")).text).toBe("1.4293");
     expect((await shown(page, "proportions-pValue")).text).toBe("0.152918");
-    expect(await page.getByTestId("verdict").textContent()).toContain("Not significant at the 5% level");
+    expect(await page.getByTestId("proportions-verdict").textContent()).toContain("Not significant at the 5% level");
 
     // Welch (NIST AUTO83B).
     f = await fill(page, "means", {
@@ -82,7 +82,7 @@ describe("browser: offline stats calculator", () => {
     close((await shown(page, "means-t")).exact, 12.94627, 1e-6);
     expect((await shown(page, "means-df")).text).toBe("136.875"); // published df = 136.8750
     close((await shown(page, "means-diff")).exact, 30.48101 - 20.14458, 1e-12);
-    expect(await page.getByTestId("verdict").textContent()).toContain("Significant at the 5% level");
+    expect(await page.getByTestId("means-verdict").textContent()).toContain("Significant at the 5% level");
 
     // Sample ratio mismatch.
     f = await fill(page, "srm", { observed: "5000, 5200", weights: "1, 1" });
@@ -110,6 +110,10 @@ describe("browser: offline stats calculator", () => {
     const out = JSON.parse((await page.getByTestId("json-output").textContent())!);
     expect(out[0]).toEqual({ diff: 0, z: null, pValue: null, ciLow: 0, ciHigh: 0, relativeLift: null });
     close(out[1].pValue, 0.047670380656161448, 1e-9);
+    // Every card keeps its own answer while the others are used.
+    expect((await shown(page, "proportions-z")).text).toBe("1.4293");
+    expect((await shown(page, "means-df")).text).toBe("136.875");
+    expect(await page.getByTestId("plan-perArm").textContent()).toBe("77");
     await page.screenshot({ path: path.join(artifacts, "stats-calculator.png"), fullPage: true });
 
     // Bad input: a message naming the field, a 400, no crash.

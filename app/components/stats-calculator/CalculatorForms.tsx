@@ -1,12 +1,24 @@
-import { Form } from "@remix-run/react";
+import { useActionData, useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Card } from "~/components/Card";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import type { CalculatorData, Intent } from "./calculate.server";
-import { formatPercent, formatStat } from "./format";
+import { formatPercent, formatPoints, formatStat } from "./format";
 import { ResultList, Verdict } from "./ResultList";
 
 type Data = CalculatorData | undefined;
+
+/**
+ * One calculator's submission: each form posts through its own fetcher, so every card keeps its
+ * own answer while another is used. Without JavaScript the form posts the page and the answer
+ * comes back as the route's action data.
+ */
+function useCalculator(intent: Intent) {
+  const fetcher = useFetcher<CalculatorData>();
+  const page = useActionData<CalculatorData>();
+  const data = fetcher.data ?? (page?.intent === intent ? page : undefined);
+  return { fetcher, data, busy: fetcher.state !== "idle" };
+}
 
 const PROPORTION_LABELS = {
   diff: "variant rate − control rate",
@@ -27,23 +39,22 @@ const MEANS_LABELS = {
 const SRM_LABELS = { chi2: "Pearson chi-square", df: "arms − 1", pValue: "flag a mismatch below 0.001" };
 
 /** The submitted values of this form after a post (so the numbers stay), else the defaults. */
-function valuesOf(data: Data, intent: Intent, defaults: Record<string, string>): Record<string, string> {
-  return data?.intent === intent ? { ...defaults, ...data.values } : defaults;
+function valuesOf(data: Data, defaults: Record<string, string>): Record<string, string> {
+  return data ? { ...defaults, ...data.values } : defaults;
 }
 
-function CalcForm({ intent, data, busy, children, submit }: { intent: Intent; data: Data; busy: boolean; children: ReactNode; submit: string }) {
-  const mine = data?.intent === intent;
+function CalcForm({ intent, calc, children, submit }: { intent: Intent; calc: ReturnType<typeof useCalculator>; children: ReactNode; submit: string }) {
   return (
-    <Form method="post" className="stack" noValidate aria-label={submit} data-testid={`${intent}-form`}>
+    <calc.fetcher.Form method="post" className="stack" noValidate aria-label={submit} data-testid={`${intent}-form`}>
       <input type="hidden" name="intent" value={intent} />
-      <FormMessage error={mine ? data?.formError : undefined} />
+      <FormMessage error={calc.data?.formError} />
       {children}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={calc.busy}>
           {submit}
         </button>
       </div>
-    </Form>
+    </calc.fetcher.Form>
   );
 }
 
@@ -66,13 +77,15 @@ function ArmFields({ arm, fields, values, errors }: { arm: "control" | "variant"
   );
 }
 
-export function ProportionsCalculator({ data, busy }: { data: Data; busy: boolean }) {
-  const v = valuesOf(data, "proportions", { "control.n": "1000", "control.conversions": "100", "variant.n": "1000", "variant.conversions": "120" });
-  const mine = data?.intent === "proportions" ? data : undefined;
+export function ProportionsCalculator() {
+  const calc = useCalculator("proportions");
+  const data = calc.data;
+  const v = valuesOf(data, { "control.n": "1000", "control.conversions": "100", "variant.n": "1000", "variant.conversions": "120" });
+  const mine = data;
   const fields: [string, string, string][] = [["n", "Users", ""], ["conversions", "Conversions", ""]];
   return (
     <Card title="Conversion rates (two-proportion z-test)" description='Input {"test": "proportions", "control": {"n", "conversions"}, "variant": {...}}.'>
-      <CalcForm intent="proportions" data={data} busy={busy} submit="Compare rates">
+      <CalcForm intent="proportions" calc={calc} submit="Compare rates">
         <ArmFields arm="control" fields={fields} values={v} errors={mine?.fieldErrors} />
         <ArmFields arm="variant" fields={fields} values={v} errors={mine?.fieldErrors} />
       </CalcForm>
@@ -80,42 +93,46 @@ export function ProportionsCalculator({ data, busy }: { data: Data; busy: boolea
         <div className="stack">
           <ResultList prefix="proportions" result={mine.result} labels={PROPORTION_LABELS} />
           <p>
-            Difference {formatPercent(mine.result.diff)} points (95% interval {formatPercent(mine.result.ciLow)} to {formatPercent(mine.result.ciHigh)}); relative lift{" "}
+            Variant − control: {formatPoints(mine.result.diff)} percentage points (95% interval {formatPoints(mine.result.ciLow)} to {formatPoints(mine.result.ciHigh)}); relative lift{" "}
             {formatPercent(mine.result.relativeLift)}.
           </p>
-          <Verdict pValue={mine.result.pValue} />
+          <Verdict prefix="proportions" pValue={mine.result.pValue} />
         </div>
       ) : null}
     </Card>
   );
 }
 
-export function MeansCalculator({ data, busy }: { data: Data; busy: boolean }) {
-  const v = valuesOf(data, "means", { "control.n": "", "control.mean": "", "control.variance": "", "variant.n": "", "variant.mean": "", "variant.variance": "" });
-  const mine = data?.intent === "means" ? data : undefined;
+export function MeansCalculator() {
+  const calc = useCalculator("means");
+  const data = calc.data;
+  const v = valuesOf(data, { "control.n": "", "control.mean": "", "control.variance": "", "variant.n": "", "variant.mean": "", "variant.variance": "" });
+  const mine = data;
   const fields: [string, string, string][] = [["n", "Users", ""], ["mean", "Mean", ""], ["variance", "Variance", "sample variance (sd²)"]];
   return (
     <Card title="Means (Welch t-test)" description='Input {"test": "means", "control": {"n", "mean", "variance"}, "variant": {...}}: revenue per user, time on page...'>
-      <CalcForm intent="means" data={data} busy={busy} submit="Compare means">
+      <CalcForm intent="means" calc={calc} submit="Compare means">
         <ArmFields arm="control" fields={fields} values={v} errors={mine?.fieldErrors} />
         <ArmFields arm="variant" fields={fields} values={v} errors={mine?.fieldErrors} />
       </CalcForm>
       {mine?.result && "t" in mine.result ? (
         <div className="stack">
           <ResultList prefix="means" result={mine.result} labels={MEANS_LABELS} />
-          <Verdict pValue={mine.result.pValue} />
+          <Verdict prefix="means" pValue={mine.result.pValue} />
         </div>
       ) : null}
     </Card>
   );
 }
 
-export function SrmCalculator({ data, busy }: { data: Data; busy: boolean }) {
-  const v = valuesOf(data, "srm", { observed: "", weights: "50, 50" });
-  const mine = data?.intent === "srm" ? data : undefined;
+export function SrmCalculator() {
+  const calc = useCalculator("srm");
+  const data = calc.data;
+  const v = valuesOf(data, { observed: "", weights: "50, 50" });
+  const mine = data;
   return (
     <Card title="Sample ratio mismatch (chi-square)" description='Input {"test": "srm", "observed": [...], "weights": [...]}: did the split come out as planned?'>
-      <CalcForm intent="srm" data={data} busy={busy} submit="Check the split">
+      <CalcForm intent="srm" calc={calc} submit="Check the split">
         <div className="form-grid">
           <TextField label="Users per arm" name="observed" hint="comma-separated, e.g. 5000, 5200" defaultValue={v.observed} error={mine?.fieldErrors?.observed} />
           <TextField label="Planned weights" name="weights" hint="one per arm, e.g. 50, 50" defaultValue={v.weights} error={mine?.fieldErrors?.weights} />
@@ -135,8 +152,10 @@ export function SrmCalculator({ data, busy }: { data: Data; busy: boolean }) {
   );
 }
 
-export function JsonCalculator({ data, busy }: { data: Data; busy: boolean }) {
-  const mine = data?.intent === "json" ? data : undefined;
+export function JsonCalculator() {
+  const calc = useCalculator("json");
+  const data = calc.data;
+  const mine = data;
   const example = '[\n  {"test": "proportions", "control": {"n": 1000, "conversions": 100}, "variant": {"n": 1000, "conversions": 120}},\n  {"test": "srm", "observed": [5000, 5200], "weights": [1, 1]}\n]';
   return (
     <Card title="JSON, as foresight stats" description={
@@ -144,7 +163,7 @@ export function JsonCalculator({ data, busy }: { data: Data; busy: boolean }) {
           Paste the array you would give <code>npx foresight stats --input arms.json</code>; the answer is what the command prints.
         </>
       }>
-      <CalcForm intent="json" data={data} busy={busy} submit="Run">
+      <CalcForm intent="json" calc={calc} submit="Run">
         <label className="field">
           <span>Input</span>
           <textarea name="input" rows={6} spellCheck={false} defaultValue={mine?.values.input ?? example} aria-invalid={mine?.fieldErrors?.input ? true : undefined} />
@@ -155,9 +174,11 @@ export function JsonCalculator({ data, busy }: { data: Data; busy: boolean }) {
   );
 }
 
-export function PlanCalculator({ data, busy }: { data: Data; busy: boolean }) {
-  const v = valuesOf(data, "sample-size", { kind: "proportion", baselineRate: "10", relativeEffect: "10", sd: "", effect: "", alpha: "5", power: "80", arms: "2", n: "" });
-  const mine = data?.intent === "sample-size" ? data : undefined;
+export function PlanCalculator() {
+  const calc = useCalculator("sample-size");
+  const data = calc.data;
+  const v = valuesOf(data, { kind: "proportion", baselineRate: "10", relativeEffect: "10", sd: "", effect: "", alpha: "5", power: "80", arms: "2", n: "" });
+  const mine = data;
   const e = mine?.fieldErrors;
   const plan = mine?.plan;
   return (
@@ -165,7 +186,7 @@ export function PlanCalculator({ data, busy }: { data: Data; busy: boolean }) {
       title="Sample size and power"
       description="Users per arm for a two-sided test to detect the effect with the given power (normal approximation, as R's power.prop.test); with n, the power that many users per arm give."
     >
-      <CalcForm intent="sample-size" data={data} busy={busy} submit="Calculate sample size">
+      <CalcForm intent="sample-size" calc={calc} submit="Calculate sample size">
         <div className="form-grid">
           <SelectField label="Metric" name="kind" defaultValue={v.kind}>
             <option value="proportion">Conversion rate</option>

@@ -8,7 +8,7 @@ export function ResultList({ prefix, result, labels }: { prefix: string; result:
   return (
     <dl className="kv" data-testid={`${prefix}-result`}>
       {Object.entries(result).map(([field, value]) => (
-        <div key={field}>
+        <div key={field} style={{ gridTemplateColumns: "minmax(0, 1.5fr) minmax(0, 1fr)" }}>
           <dt>
             <code>{field}</code> {labels[field] ? <span className="field-hint">{labels[field]}</span> : null}
           </dt>
@@ -22,10 +22,10 @@ export function ResultList({ prefix, result, labels }: { prefix: string; result:
 }
 
 /** p-value in words, for people who do not read p-values daily. */
-export function Verdict({ pValue, alpha = 0.05 }: { pValue: number | null; alpha?: number }) {
-  if (pValue === null) return <p className="field-hint">No test possible: both arms are identical in a way that leaves no variance (for example both at 0%).</p>;
+export function Verdict({ prefix, pValue, alpha = 0.05 }: { prefix: string; pValue: number | null; alpha?: number }) {
+  if (pValue === null) return <p className="field-hint" data-testid={`${prefix}-verdict`}>No test possible: both arms are identical in a way that leaves no variance (for example both at 0%).</p>;
   return (
-    <p data-testid="verdict">
+    <p data-testid={`${prefix}-verdict`}>
       {pValue < alpha
         ? `Significant at the ${alpha * 100}% level (p = ${formatStat(pValue)}): a difference this large would be rare if the arms were the same.`
         : `Not significant at the ${alpha * 100}% level (p = ${formatStat(pValue)}): the data are compatible with no difference.`}{" "}

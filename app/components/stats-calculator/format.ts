@@ -11,3 +11,8 @@ export function formatStat(x: number | null | undefined): string {
 export function formatPercent(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(2)}%`;
 }
+
+/** A difference of two shares in percentage points with two decimals ("2.00"); "—" where undefined. */
+export function formatPoints(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? "—" : (x * 100).toFixed(2);
+}
