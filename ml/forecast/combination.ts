@@ -26,7 +26,8 @@ const usable = (s: number): boolean => Number.isFinite(s) && s > 0;
  */
 export function ruleWeights(rule: CombinationRule, scores: number[]): number[] {
   const ok = scores.map(usable);
-  if (!ok.some(Boolean)) return scores.map((_, i) => (i === 0 ? 1 : 0));
+  // No usable score (e.g. a constant series: every MASE is 0 / 0): nothing to rank by, equal weights.
+  if (!ok.some(Boolean)) return scores.map(() => 1 / scores.length);
   const best = Math.min(...scores.filter(usable));
   const normalise = (raw: number[]): number[] => {
     const total = raw.reduce((a, b) => a + b, 0);

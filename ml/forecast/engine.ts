@@ -216,8 +216,15 @@ export function combineAnalysis(a: SeriesAnalysis, options: CombineOptions = {})
   const names = options.memberNames ?? DEFAULT_COMBINATION_MEMBERS;
   let included = a.members.map((mb) => names.includes(mb.name));
   if (!included.some(Boolean)) included = a.members.map(() => true);
-  const scores = bt.members.map((b, i) => (included[i] ? (options.pooledScores ? (options.pooledScores[b.name] ?? NaN) : b.mase) : NaN));
-  const weights = ruleWeights(rule, scores).map((w, i) => (included[i] ? w : 0));
+  // The rule weighs the included members only; the others get weight 0.
+  const idx = a.members.map((_, i) => i).filter((i) => included[i]);
+  const scores = idx.map((i) => {
+    const b = bt.members[i]!;
+    return options.pooledScores ? (options.pooledScores[b.name] ?? NaN) : b.mase;
+  });
+  const sub = ruleWeights(rule, scores);
+  const weights = a.members.map(() => 0);
+  idx.forEach((i, j) => (weights[i] = sub[j]!));
   const combinedBacktest = bt.origins.map((_, k) => combineBy(rule, bt.members.map((b) => b.forecasts[k]!), weights));
   const combinedScore = scoreForecasts(a.y, m, bt.origins, combinedBacktest);
   const C = calibrationCount(bt.origins, a.y.length, H, m);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { combineBy, median, ruleWeights } from "../../ml/forecast/combination";
 import { calibrate, intervals, localVolatility } from "../../ml/forecast/conformal";
-import { calibrationCount, planBacktest, pooledBacktestScores } from "../../ml/forecast/engine";
+import { calibrationCount, forecastSeries, planBacktest, pooledBacktestScores } from "../../ml/forecast/engine";
 import { dampedEtsMember } from "../../ml/forecast/ets";
 
 describe("combination rules (weights worked by hand)", () => {
@@ -128,5 +128,25 @@ describe("backtest plan, calibration window and pooled scores", () => {
     const pooled = pooledBacktestScores([fake({ ets: 1, theta: 4 }), fake({ ets: 4, theta: 1 }), fake({ ets: 2, theta: NaN })]);
     expect(pooled.ets).toBeCloseTo(2, 12); // (1 * 4 * 2)^(1/3)
     expect(pooled.theta).toBeCloseTo(2, 12); // (4 * 1)^(1/2); the NaN is skipped
+  });
+});
+
+describe("engine edge cases", () => {
+  it("a constant series (every backtest MASE is 0 / 0) forecasts the constant with equal weights on the combined members", () => {
+    const r = forecastSeries(Array(40).fill(5), { horizon: 6 });
+    expect(r.mean).toEqual([5, 5, 5, 5, 5, 5]);
+    expect(r.members.find((m) => m.name === "ets")!.weight).toBe(0.5);
+    expect(r.members.find((m) => m.name === "damped")!.weight).toBe(0.5);
+    expect(r.members.reduce((a, m) => a + m.weight, 0)).toBeCloseTo(1, 12);
+  });
+
+  it("members outside the combined set are reported with weight 0; the weights sum to 1", () => {
+    const y = Array.from({ length: 60 }, (_, t) => 100 + t + 5 * Math.sin((2 * Math.PI * t) / 12) + Math.sin(2.7 * t));
+    const r = forecastSeries(y, { horizon: 6, seasonLength: 12 });
+    expect(r.members.map((m) => m.name)).toEqual(["snaive", "ets", "theta", "damped"]);
+    expect(r.members.find((m) => m.name === "snaive")!.weight).toBe(0);
+    expect(r.members.find((m) => m.name === "theta")!.weight).toBe(0);
+    expect(r.members.reduce((a, m) => a + m.weight, 0)).toBeCloseTo(1, 12);
+    expect(r.combination).toBe("inverse-mase2-within-1.5");
   });
 });
