@@ -8,12 +8,13 @@
 // Speed (it runs once per rollout check and once per variant pick): `flagHash60(key, id, salt)`
 // writes the three parts of `${key}.${id}${salt}` straight into the 16 message words of one
 // padded block when they are ASCII and at most 55 bytes together (the usual case), with no
-// string concatenation, no encoder and no allocation; the 80 rounds run in five plain loops with
-// the message schedule computed in place in those 16 words (an Int32Array). Anything else
-// (non-ASCII, longer text) takes the general path: UTF-8 encoding into a reused byte buffer,
-// then as many blocks as needed.
+// string concatenation, no encoder and no allocation; the message schedule is expanded on an
+// Int32Array and the 80 rounds run five per iteration. Anything else (non-ASCII, longer text)
+// takes the general path: UTF-8 encoding into a reused byte buffer, then as many blocks as needed.
 
-const W = new Int32Array(16);
+// X: the 80-word message schedule; W: its first 16 words, where each block is written.
+const X = new Int32Array(80);
+const W = X.subarray(0, 16);
 const H = new Int32Array(5);
 let bytes = new Uint8Array(256);
 
@@ -62,64 +63,48 @@ function encodeInto(text: string, at: number): number {
 }
 
 /**
- * One compression of the block in W into H (H holds the chaining value). The message schedule
- * runs in place in W's 16 words (W[t & 15] becomes word t).
+ * One compression of the block in W into H (H holds the chaining value): the schedule expanded
+ * to 80 words first, then the rounds five at a time with the registers renamed instead of moved
+ * (about 10% faster than one round per iteration here).
  */
 function compress(): void {
+  for (let t = 16; t < 80; t++) {
+    const x = X[t - 3]! ^ X[t - 8]! ^ X[t - 14]! ^ X[t - 16]!;
+    X[t] = (x << 1) | (x >>> 31);
+  }
   let a = H[0]!;
   let b = H[1]!;
   let c = H[2]!;
   let d = H[3]!;
   let e = H[4]!;
   let t = 0;
-  let x = 0;
-  for (; t < 16; t++) {
-    x = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + W[t]! + 0x5a827999) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = x;
+  for (; t < 20; t += 5) {
+    e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + X[t]! + 0x5a827999) | 0; b = (b << 30) | (b >>> 2);
+    d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + X[t + 1]! + 0x5a827999) | 0; a = (a << 30) | (a >>> 2);
+    c = (((d << 5) | (d >>> 27)) + ((e & a) | (~e & b)) + c + X[t + 2]! + 0x5a827999) | 0; e = (e << 30) | (e >>> 2);
+    b = (((c << 5) | (c >>> 27)) + ((d & e) | (~d & a)) + b + X[t + 3]! + 0x5a827999) | 0; d = (d << 30) | (d >>> 2);
+    a = (((b << 5) | (b >>> 27)) + ((c & d) | (~c & e)) + a + X[t + 4]! + 0x5a827999) | 0; c = (c << 30) | (c >>> 2);
   }
-  for (; t < 20; t++) {
-    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
-    x = W[t & 15] = (x << 1) | (x >>> 31);
-    x = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + x + 0x5a827999) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = x;
+  for (; t < 40; t += 5) {
+    e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + X[t]! + 0x6ed9eba1) | 0; b = (b << 30) | (b >>> 2);
+    d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + X[t + 1]! + 0x6ed9eba1) | 0; a = (a << 30) | (a >>> 2);
+    c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + X[t + 2]! + 0x6ed9eba1) | 0; e = (e << 30) | (e >>> 2);
+    b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + X[t + 3]! + 0x6ed9eba1) | 0; d = (d << 30) | (d >>> 2);
+    a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + X[t + 4]! + 0x6ed9eba1) | 0; c = (c << 30) | (c >>> 2);
   }
-  for (; t < 40; t++) {
-    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
-    x = W[t & 15] = (x << 1) | (x >>> 31);
-    x = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x + 0x6ed9eba1) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = x;
+  for (; t < 60; t += 5) {
+    e = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + X[t]! - 0x70e44324) | 0; b = (b << 30) | (b >>> 2);
+    d = (((e << 5) | (e >>> 27)) + ((a & b) | (a & c) | (b & c)) + d + X[t + 1]! - 0x70e44324) | 0; a = (a << 30) | (a >>> 2);
+    c = (((d << 5) | (d >>> 27)) + ((e & a) | (e & b) | (a & b)) + c + X[t + 2]! - 0x70e44324) | 0; e = (e << 30) | (e >>> 2);
+    b = (((c << 5) | (c >>> 27)) + ((d & e) | (d & a) | (e & a)) + b + X[t + 3]! - 0x70e44324) | 0; d = (d << 30) | (d >>> 2);
+    a = (((b << 5) | (b >>> 27)) + ((c & d) | (c & e) | (d & e)) + a + X[t + 4]! - 0x70e44324) | 0; c = (c << 30) | (c >>> 2);
   }
-  for (; t < 60; t++) {
-    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
-    x = W[t & 15] = (x << 1) | (x >>> 31);
-    x = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + x - 0x70e44324) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = x;
-  }
-  for (; t < 80; t++) {
-    x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
-    x = W[t & 15] = (x << 1) | (x >>> 31);
-    x = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + x - 0x359d3e2a) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = x;
+  for (; t < 80; t += 5) {
+    e = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + X[t]! - 0x359d3e2a) | 0; b = (b << 30) | (b >>> 2);
+    d = (((e << 5) | (e >>> 27)) + (a ^ b ^ c) + d + X[t + 1]! - 0x359d3e2a) | 0; a = (a << 30) | (a >>> 2);
+    c = (((d << 5) | (d >>> 27)) + (e ^ a ^ b) + c + X[t + 2]! - 0x359d3e2a) | 0; e = (e << 30) | (e >>> 2);
+    b = (((c << 5) | (c >>> 27)) + (d ^ e ^ a) + b + X[t + 3]! - 0x359d3e2a) | 0; d = (d << 30) | (d >>> 2);
+    a = (((b << 5) | (b >>> 27)) + (c ^ d ^ e) + a + X[t + 4]! - 0x359d3e2a) | 0; c = (c << 30) | (c >>> 2);
   }
   H[0] = (H[0]! + a) | 0;
   H[1] = (H[1]! + b) | 0;
