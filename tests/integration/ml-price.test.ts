@@ -12,6 +12,8 @@ import { trainPriceModels } from "../../server/ml/price/train";
 import { promote } from "../../ml/registry/registry";
 import type { AppRouter } from "../../server/trpc/root";
 import { signIn } from "../support/users";
+import { waitFor } from "../support/wait";
+import { startWorker } from "../../workers/runner";
 import { startTestWebServer } from "../support/web-server";
 
 /**
@@ -231,6 +233,30 @@ describe("ml.priceForecast", () => {
     const { rows } = await server.env.db.pool.query(`select count(*)::int as n from predictions where kind = 'price' and target = $1 and for_date = $2`, [target, iso(todayMs)]);
     expect(rows[0].n).toBeGreaterThan(0); // one per version and PriceService instance that answered today
     expect(await reconcileActuals(server.env.db.pool, { projectId, kind: "price", target }, actuals)).toBe(rows[0].n);
+  });
+});
+
+describe("train_price_models through graphile-worker", () => {
+  it("retrain now (analyst) queues the job; it stores a version with its backtest and progress", async () => {
+    const runner = await startWorker(server.env.deps);
+    try {
+      const { caller } = await signIn(server.env.deps, "analyst");
+      const { jobId } = await caller.ml.retrainPriceModels();
+      const run = await waitFor(() => server.env.db.prisma.jobRun.findFirst({ where: { jobId, status: { not: "running" } } }), "train_price_models", 120_000);
+      expect(run.status, run.error ?? "").toBe("completed");
+      const { rows } = await server.env.db.pool.query(
+        `select version, status, metrics, progress from model_versions where project_id = $1 and kind = 'price' order by version desc limit 1`,
+        [projectId],
+      );
+      expect(rows[0]).toMatchObject({ version: 3, status: "ready", progress: { step: 4, of: 4 } });
+      expect(rows[0].metrics.mase).toBeGreaterThan(0);
+      expect(rows[0].metrics.mase).toBeLessThan(1); // beats the route-and-cabin median on the holdout
+      expect((run.result as { projects: { version: number }[] }).projects[0]!.version).toBe(3);
+      const viewer = (await signIn(server.env.deps, "viewer")).caller;
+      await expect(viewer.ml.retrainPriceModels()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    } finally {
+      await runner.stop();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import type { PoolLike } from "../../../ml/registry/db";
 import { activeVersion, getVersion } from "../../../ml/registry/registry";
 import { recordPredictions, type PredictionRow } from "../../../ml/registry/predictions";
+import { modelPrediction } from "../../monitoring/metrics";
 import { DAY_MS } from "./features";
 import { PriceForecaster } from "./forecaster";
 import { NotEnoughDataError } from "./model-set";
@@ -116,7 +117,9 @@ export class PriceService {
 
   async priceForecast(projectId: string, input: PriceForecastInput): Promise<PriceForecastAnswer> {
     const f = await this.forecaster(projectId);
+    const start = performance.now();
     const { points, ...answer } = f.forecast(input, this.today());
+    modelPrediction.observe({ model: "price" }, (performance.now() - start) / 1000);
     const target = priceTarget(input);
     const mark = `${f.version.id}|${target}|${points[0]!.date}`;
     if (!this.recorded.has(mark)) {

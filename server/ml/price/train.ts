@@ -1,5 +1,6 @@
 import type { PoolLike, Queryable } from "../../../ml/registry/db";
 import { abandonStale, beginVersion, completeVersion, failVersion, promote, type ModelKey, type PromoteResult } from "../../../ml/registry/registry";
+import { modelTraining } from "../../monitoring/metrics";
 import { backtest } from "./backtest";
 import { DAY_MS } from "./features";
 import type { PriceBundle } from "./forecaster";
@@ -29,8 +30,8 @@ export interface TrainPriceOutcome {
   promotion: PromoteResult;
 }
 
-async function setProgress(pool: Queryable, id: string, step: number, of: number, note: string) {
-  await pool.query(`update model_versions set progress = $2::jsonb where id = $1 and status = 'training'`, [id, JSON.stringify({ step, of, note })]);
+async function setProgress(pool: Queryable, id: string, step: number, of: number, note: string, done = false) {
+  await pool.query(`update model_versions set progress = $2::jsonb where id = $1 and (status = 'training' or $3)`, [id, JSON.stringify({ step, of, note }), done]);
 }
 
 export const encodeBundle = (b: PriceBundle) => new TextEncoder().encode(JSON.stringify(b));
@@ -53,6 +54,7 @@ export async function trainPriceModels(pool: PoolLike, projectId: string, opts: 
   const needed = Math.max(thresholds.global, MIN_SEARCHES);
   if (obs.length < needed) throw new NotEnoughDataError(obs.length, needed);
   const { id, version } = await beginVersion(pool, { ...key, trainingFrom: from, trainingTo: to, params: { thresholds } });
+  const timer = modelTraining.startTimer({ model: "price" });
   try {
     await setProgress(pool, id, 2, 4, `backtesting on ${obs.length} searches`);
     const { metrics, calibration } = backtest(obs, { thresholds });
@@ -79,6 +81,8 @@ export async function trainPriceModels(pool: PoolLike, projectId: string, opts: 
       artifactMeta: { format: "price-bundle-json", version: 1 },
     });
     const promotion = await promote(pool, id, { metric: "mase", lowerIsBetter: true });
+    await setProgress(pool, id, 4, 4, promotion.promoted ? `promoted: ${promotion.reason}` : `kept the active version: ${promotion.reason}`, true);
+    timer();
     return { id, version, searches: obs.length, metrics, promotion };
   } catch (err) {
     await failVersion(pool, id, (err as Error).message);

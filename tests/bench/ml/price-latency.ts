@@ -12,7 +12,9 @@
  *
  * Starts an embedded PostgreSQL in a temp dir, loads the demo through the ingest pipeline, trains
  * the model once (the first call), then measures warm calls with random routes from the data,
- * departure 0-120 days out, cabins by the demo's mix. Nothing is asserted: figures for BENCHMARKS.md.
+ * departure 0-120 days out, cabins by the demo's mix. Also this process's CPU per call (client and,
+ * over HTTP, server together; PostgreSQL's not included), which the machine's load disturbs less
+ * than wall time. Nothing is asserted: figures for BENCHMARKS.md.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -131,31 +133,37 @@ const pct = (xs: number[], p: number) => {
 const rows: (string | number)[][] = [];
 for (const pair of pairs) {
   const lat = pair.map(() => [] as number[]);
+  const cpu = pair.map(() => 0);
   for (const c of pair) for (let i = 0; i < 100; i++) await c.run(); // warm-up
   for (let block = 0; block < CALLS / 100; block++) {
     for (const [k, c] of pair.entries()) {
+      const before = process.cpuUsage();
       for (let i = 0; i < 100; i++) {
         const s = performance.now();
         await c.run();
         lat[k]!.push(performance.now() - s);
       }
+      const used = process.cpuUsage(before);
+      cpu[k]! += (used.user + used.system) / 1000;
     }
   }
-  pair.forEach((c, k) => rows.push([c.name, lat[k]!.length, fmt.fixed(pct(lat[k]!, 50), 2), fmt.fixed(pct(lat[k]!, 95), 2), fmt.fixed(pct(lat[k]!, 99), 2)]));
+  pair.forEach((c, k) => rows.push([c.name, lat[k]!.length, fmt.fixed(pct(lat[k]!, 50), 2), fmt.fixed(pct(lat[k]!, 95), 2), fmt.fixed(pct(lat[k]!, 99), 2), fmt.fixed(cpu[k]! / lat[k]!.length, 2)]));
 }
 const alone: number[] = [];
+const aloneCpu = process.cpuUsage();
 for (let i = 0; i < CALLS; i++) {
   const q = query();
   const s = performance.now();
   forecaster.forecast(q, dayNow);
   alone.push(performance.now() - s);
 }
-rows.push(["forecaster alone (no tRPC, no I/O)", alone.length, fmt.fixed(pct(alone, 50), 3), fmt.fixed(pct(alone, 95), 3), fmt.fixed(pct(alone, 99), 3)]);
+const aloneUsed = process.cpuUsage(aloneCpu);
+rows.push(["forecaster alone (no tRPC, no I/O)", alone.length, fmt.fixed(pct(alone, 50), 3), fmt.fixed(pct(alone, 95), 3), fmt.fixed(pct(alone, 99), 3), fmt.fixed((aloneUsed.user + aloneUsed.system) / 1000 / alone.length, 3)]);
 
 await mlServices(deps).price.flush();
 const recorded = (await db.pool.query(`select count(*)::int as n from predictions where kind = 'price'`)).rows[0].n;
 console.log(`\nml.priceForecast latency, ms (demo ${values.days} days x ${values.persons} persons: ${searches} priced searches, ${routes.length} routes; model v${model.active!.version}, ${model.active!.routeModels} route / ${model.active!.airportModels} airport models; ${os.loadavg()[0]!.toFixed(2)} load average at the end)`);
-console.log(table(["case", "calls", "p50", "p95", "p99"], rows));
+console.log(table(["case", "calls", "p50", "p95", "p99", "node CPU ms/call"], rows));
 console.log(`(${recorded} prediction rows recorded in the background)`);
 
 await web.close();
