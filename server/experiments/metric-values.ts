@@ -20,19 +20,21 @@ export interface PersonValues {
 
 const DAY = 86_400_000;
 
-// Each exposed person's own events: their id and the ids merged into them (path-compressed merges).
-const PERSON_EVENTS = `
-  from unnest($2::uuid[], $3::timestamptz[]) x(person, first_at)
-  join lateral (
-    select x.person as id
+// Each exposed person's own events: their id and the ids merged into them (path-compressed
+// merges), hash-joined to the events between two constant bounds ($lo, $hi) so the planner prunes
+// partitions and reads the (project, event, time) index instead of probing per person.
+const PERSON_EVENTS = (lo: number, hi: number) => `
+  from (
+    select x.person as id, x.person, x.first_at from unnest($2::uuid[], $3::timestamptz[]) x(person, first_at)
     union all
-    select pm.from_person_id from person_merges pm where pm.project_id = $1 and pm.to_person_id = x.person
-  ) ids on true
-  join events e on e.project_id = $1 and e.person_id = ids.id`;
+    select pm.from_person_id, x.person, x.first_at from unnest($2::uuid[], $3::timestamptz[]) x(person, first_at)
+      join person_merges pm on pm.project_id = $1 and pm.to_person_id = x.person
+  ) x
+  join events e on e.project_id = $1 and e.person_id = x.id and e.timestamp >= $${lo} and e.timestamp < $${hi}`;
 
 const CONVERSION_SQL = `
   select x.person, extract(epoch from min(e.timestamp)) * 1000 as at
-  ${PERSON_EVENTS}
+  ${PERSON_EVENTS(7, 8)}
    and e.event = $4 and e.timestamp >= x.first_at and e.timestamp < least(x.first_at + $5 * interval '1 hour', $6)
   group by x.person`;
 
@@ -40,21 +42,21 @@ const CONVERSION_SQL = `
 const AMOUNT_BY_DAY_SQL = (amount: "count" | "revenue") => `
   select x.person, extract(epoch from date_trunc('day', e.timestamp at time zone 'UTC') at time zone 'UTC') * 1000 as day,
          ${amount === "count" ? "count(*)::float8" : "sum(e.revenue)::float8"} as amount
-  ${PERSON_EVENTS}
+  ${PERSON_EVENTS(7, 8)}
    and ($4::text is null or e.event = $4) ${amount === "revenue" ? "and e.revenue is not null" : ""}
    and e.timestamp >= x.first_at and e.timestamp < least(x.first_at + $5 * interval '1 hour', $6)
   group by 1, 2`;
 
 const COVARIATE_SQL = (amount: "count" | "revenue") => `
   select x.person, ${amount === "count" ? "count(*)::float8" : "sum(e.revenue)::float8"} as amount
-  ${PERSON_EVENTS}
+  ${PERSON_EVENTS(6, 7)}
    and ($4::text is null or e.event = $4) ${amount === "revenue" ? "and e.revenue is not null" : ""}
    and e.timestamp >= x.first_at - $5 * interval '1 hour' and e.timestamp < x.first_at
   group by 1`;
 
 const RETENTION_SQL = `
   select distinct x.person
-  ${PERSON_EVENTS}
+  ${PERSON_EVENTS(7, 8)}
    and ($4::text is null or e.event = $4)
    and e.timestamp >= x.first_at + $5 * interval '1 day' and e.timestamp < x.first_at + ($5 + 1) * interval '1 day'
    and e.timestamp < $6`;
@@ -70,10 +72,13 @@ export async function readPersonValues(pool: pg.Pool, projectId: string, metric:
   };
   const fromExposure = (p: ExposedPerson) => p.firstAt;
   if (persons.length === 0) return { steps, covariate: null, countsFrom: fromExposure };
+  const earliest = persons.reduce((m, p) => Math.min(m, p.firstAt), Infinity);
+  const latest = persons.reduce((m, p) => Math.max(m, p.firstAt), -Infinity);
+  const bound = (ms: number) => new Date(ms);
 
   switch (metric.kind) {
     case "conversion": {
-      const { rows } = await pool.query(CONVERSION_SQL, [projectId, ids, firsts, metric.event, metric.windowHours, to]);
+      const { rows } = await pool.query(CONVERSION_SQL, [projectId, ids, firsts, metric.event, metric.windowHours, to, bound(earliest), to]);
       for (const r of rows) push(r.person, Number(r.at), 1);
       return { steps, covariate: null, countsFrom: fromExposure };
     }
@@ -81,15 +86,17 @@ export async function readPersonValues(pool: pg.Pool, projectId: string, metric:
     case "revenue": {
       const params = [projectId, ids, firsts, metric.event ?? null, metric.windowHours];
       const [values, pre] = await Promise.all([
-        pool.query(AMOUNT_BY_DAY_SQL(metric.kind), [...params, to]),
-        pool.query(COVARIATE_SQL(metric.kind), params),
+        pool.query(AMOUNT_BY_DAY_SQL(metric.kind), [...params, to, bound(earliest), to]),
+        pool.query(COVARIATE_SQL(metric.kind), [...params, bound(earliest - metric.windowHours * 3600_000), bound(latest)]),
       ]);
       for (const r of values.rows) push(r.person, Number(r.day), Number(r.amount));
       const covariate = new Map<string, number>(pre.rows.map((r) => [r.person, Number(r.amount)]));
       return { steps, covariate, countsFrom: fromExposure };
     }
     case "retention": {
-      const { rows } = await pool.query(RETENTION_SQL, [projectId, ids, firsts, metric.event ?? null, metric.day, to]);
+      const lo = earliest + metric.day * DAY;
+      const hi = Math.min(to.getTime(), latest + (metric.day + 1) * DAY);
+      const { rows } = hi > lo ? await pool.query(RETENTION_SQL, [projectId, ids, firsts, metric.event ?? null, metric.day, to, bound(lo), bound(hi)]) : { rows: [] };
       const returned = new Set<string>(rows.map((r) => r.person));
       const matures = (p: ExposedPerson) => p.firstAt + (metric.day + 1) * DAY;
       for (const p of persons) push(p.person, matures(p), returned.has(p.person) ? 1 : 0);
