@@ -1,9 +1,23 @@
 import { createHash, randomBytes } from "node:crypto";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** 1 at the char codes of hex digits (either case), 0 elsewhere: indexed by any UTF-16 code unit. */
+const HEX = new Uint8Array(65536);
+for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
 
+/**
+ * 8-4-4-4-12 hex digits, either case: the same strings as
+ * /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, checked by a table of char
+ * codes (about half the regex's time; it runs for every captured event).
+ */
 export function isUuid(s: string): boolean {
-  return UUID_RE.test(s);
+  if (s.length !== 36 || s.charCodeAt(8) !== 45 || s.charCodeAt(13) !== 45 || s.charCodeAt(18) !== 45 || s.charCodeAt(23) !== 45) return false;
+  let ok = 1;
+  for (let i = 0; i < 8; i++) ok &= HEX[s.charCodeAt(i)]!;
+  for (let i = 9; i < 13; i++) ok &= HEX[s.charCodeAt(i)]!;
+  for (let i = 14; i < 18; i++) ok &= HEX[s.charCodeAt(i)]!;
+  for (let i = 19; i < 23; i++) ok &= HEX[s.charCodeAt(i)]!;
+  for (let i = 24; i < 36; i++) ok &= HEX[s.charCodeAt(i)]!;
+  return ok === 1;
 }
 
 function format(b: Buffer): string {
