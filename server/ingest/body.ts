@@ -55,12 +55,30 @@ function parseJson(buf: Buffer | string, field = "body"): unknown {
 
 const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 
+/** A decoded body, and whether its strings can skip the NUL / lone-surrogate check. */
+export interface DecodedBody {
+  body: unknown;
+  /**
+   * The JSON text had no `\u` sequence. Its strings (keys and values) then hold neither NUL nor
+   * lone surrogates: JSON refuses raw control characters in strings, and UTF-8 decoding turns
+   * invalid bytes (encoded surrogates included) into U+FFFD, so only a `\u` escape makes either.
+   */
+  plainStrings: boolean;
+}
+
+const BACKSLASH_U = Buffer.from("\\u");
+
 /**
  * Decodes what PostHog, Segment and native clients send: JSON; gzip (Content-Encoding, or
  * posthog-js's `?compression=gzip-js`, or the gzip magic bytes); base64 (`?compression=base64`);
  * form bodies with a `data=` field (base64 or JSON), as posthog-js sends from old browsers.
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined, query: URLSearchParams): unknown {
+  return decodeBodyChecked(raw, contentType, contentEncoding, query).body;
+}
+
+/** decodeBody, also telling whether the strings need the NUL / surrogate check (DecodedBody). */
+export function decodeBodyChecked(raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined, query: URLSearchParams): DecodedBody {
   if (raw.length === 0) throw new CaptureError(400, "body", "is empty");
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   let compression = (query.get("compression") ?? "").toLowerCase();
@@ -73,7 +91,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, content
     compression = (form.get("compression") ?? compression).toLowerCase();
     if (compression === "lz64") throw new CaptureError(400, "compression", "lz64 is not supported; use gzip-js or base64");
     const trimmed = data.trim();
-    return parseJson(trimmed.startsWith("{") || trimmed.startsWith("[") ? trimmed : base64(trimmed), "data");
+    return { body: parseJson(trimmed.startsWith("{") || trimmed.startsWith("[") ? trimmed : base64(trimmed), "data"), plainStrings: false };
   }
   if (type && !["application/json", "text/plain", "application/octet-stream", "application/gzip"].includes(type)) {
     throw new CaptureError(415, "content-type", `${type} is not supported; send application/json`);
@@ -86,5 +104,5 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, content
   if (encoding === "gzip" || compression === "gzip-js" || compression === "gzip" || isGzip(buf)) buf = gunzip(buf);
   else if (compression === "base64") buf = base64(buf.toString("utf8"));
   if (buf.length > limits.maxDecodedBytes) throw new CaptureError(413, "body", `larger than ${limits.maxDecodedBytes} bytes`);
-  return parseJson(buf);
+  return { body: parseJson(buf), plainStrings: buf.indexOf(BACKSLASH_U) === -1 };
 }

@@ -61,6 +61,8 @@ export interface RequestFacts {
   sentAt: number | null;
   ip: string | null;
   userAgent: string | null;
+  /** The event's strings are known to hold no NUL or lone surrogate (ParsedCapture.plainStrings). */
+  plainStrings?: boolean;
 }
 
 /** Two ASCII digits of `s` at `i` as a number, or NaN. */
@@ -121,9 +123,10 @@ export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts)
   let set: Record<string, unknown> | undefined;
   let setOnce: Record<string, unknown> | undefined;
   try {
-    props = sanitizeProperties(w.properties, "properties").value;
-    set = w.$set !== undefined ? sanitizeProperties(w.$set, "$set").value : undefined;
-    setOnce = w.$set_once !== undefined ? sanitizeProperties(w.$set_once, "$set_once").value : undefined;
+    const plain = facts.plainStrings === true;
+    props = sanitizeProperties(w.properties, "properties", plain).value;
+    set = w.$set !== undefined ? sanitizeProperties(w.$set, "$set", plain).value : undefined;
+    setOnce = w.$set_once !== undefined ? sanitizeProperties(w.$set_once, "$set_once", plain).value : undefined;
   } catch (err) {
     if (err instanceof PropertyProblem) return { index, field: err.field, problem: err.message };
     throw err;
@@ -161,8 +164,8 @@ export function normalizeEvent(raw: unknown, index: number, facts: RequestFacts)
 
   return {
     uuid: eventUuid(facts.projectId, w.uuid ?? undefined, ms),
-    event: cleanString(w.event),
-    distinctId: cleanString(w.distinct_id),
+    event: facts.plainStrings === true ? w.event : cleanString(w.event),
+    distinctId: facts.plainStrings === true ? w.distinct_id : cleanString(w.distinct_id),
     timestamp: new Date(ms),
     properties: props,
     propertiesJson,

@@ -118,6 +118,7 @@ export class CapturePipeline {
         sentAt: request.sentAt,
         ip: ctx?.ip ?? request.ip,
         userAgent: ctx?.userAgent ?? request.userAgent,
+        plainStrings: parsed.plainStrings === true,
       });
       if (isProblem(ev)) return errors.push(ev);
       if (project.strictEvents) {

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from "express";
 import type { Logger } from "../logger";
 import { countCapture } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
-import { decodeBody, readBody } from "./body";
+import { decodeBodyChecked, readBody } from "./body";
 import { CaptureError } from "./capture-error";
 import { parsePosthog } from "./parse/posthog";
 import { parseSegment } from "./parse/segment";
@@ -51,10 +51,12 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
   /** Everything before the write, synchronously: nothing of the body stays referenced while it waits. */
   const request = (req: Request, parse: (body: unknown, req: Request) => ParsedCapture, keyFrom: "bearer" | "basic", raw: Buffer) => {
     const query = new URLSearchParams(req.url.split("?")[1] ?? "");
-    const body = decodeBody(raw, req.headers["content-type"], req.headers["content-encoding"] as string | undefined, query);
+    const decoded = decodeBodyChecked(raw, req.headers["content-type"], req.headers["content-encoding"] as string | undefined, query);
     const keys = headerKey(req);
+    const parsed = parse(decoded.body, req);
+    parsed.plainStrings = decoded.plainStrings;
     return {
-      parsed: parse(body, req),
+      parsed,
       headerKey: keyFrom === "basic" ? (keys.basicUser ?? keys.bearer) : (keys.bearer ?? keys.basicUser),
       ip: req.ip ?? null,
       userAgent: req.headers["user-agent"] ?? null,

@@ -24,10 +24,10 @@ export function cleanString(s: string): string {
  * and cleans strings. Copies an object only when a key itself needs cleaning. Throws
  * PropertyProblem naming the offending path.
  */
-export function sanitizeProperties(value: unknown, field: string): { value: Record<string, unknown>; keys: number } {
+export function sanitizeProperties(value: unknown, field: string, plainStrings = false): { value: Record<string, unknown>; keys: number } {
   if (value === undefined || value === null) return { value: {}, keys: 0 };
   if (typeof value !== "object" || Array.isArray(value)) throw new PropertyProblem(field, "must be an object");
-  const state = { keys: 0 };
+  const state = { keys: 0, plain: plainStrings };
   return { value: walk(value as Record<string, unknown>, field, 1, state) as Record<string, unknown>, keys: state.keys };
 }
 
@@ -35,10 +35,11 @@ function needsCleaning(s: string): boolean {
   return s.includes("\u0000") || !s.isWellFormed();
 }
 
-function walk(v: unknown, path: string, depth: number, state: { keys: number }): unknown {
+/** `plain`: the strings are known to need no cleaning (sanitizeProperties' plainStrings). */
+function walk(v: unknown, path: string, depth: number, state: { keys: number; plain: boolean }): unknown {
   if (v === null || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (typeof v === "string") return needsCleaning(v) ? cleanString(v) : v;
+  if (typeof v === "string") return !state.plain && needsCleaning(v) ? cleanString(v) : v;
   if (depth > limits.maxPropertyDepth) throw new PropertyProblem(path, `nested deeper than ${limits.maxPropertyDepth} levels`);
   if (Array.isArray(v)) {
     state.keys += v.length;
@@ -46,7 +47,7 @@ function walk(v: unknown, path: string, depth: number, state: { keys: number }):
     for (let i = 0; i < v.length; i++) {
       const item = v[i];
       if (item !== null && typeof item === "object") v[i] = walk(item, `${path}[${i}]`, depth + 1, state);
-      else if (typeof item === "string" && needsCleaning(item)) v[i] = cleanString(item);
+      else if (typeof item === "string" && !state.plain && needsCleaning(item)) v[i] = cleanString(item);
       else if (typeof item === "number" && !Number.isFinite(item)) v[i] = null;
     }
     return v;
@@ -64,11 +65,11 @@ function walk(v: unknown, path: string, depth: number, state: { keys: number }):
       const item = obj[key];
       if (item !== null && typeof item === "object") obj[key] = walk(item, `${path}.${key}`, depth + 1, state);
       else if (typeof item === "string") {
-        if (needsCleaning(item)) obj[key] = cleanString(item);
+        if (!state.plain && needsCleaning(item)) obj[key] = cleanString(item);
       } else if (typeof item === "number") {
         if (!Number.isFinite(item)) obj[key] = null;
       } else if (typeof item !== "boolean" && item !== null) obj[key] = null;
-      if (needsCleaning(key)) (rename ??= []).push([key, cleanString(key)]);
+      if (!state.plain && needsCleaning(key)) (rename ??= []).push([key, cleanString(key)]);
     }
     if (rename) {
       const out: Record<string, unknown> = {};

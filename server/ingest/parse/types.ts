@@ -8,6 +8,8 @@ export interface ParsedCapture {
   items: Array<unknown | Problem>;
   /** Request-level facts a format carries in the body (Segment's context.ip / userAgent). */
   contexts?: Array<{ ip?: string; userAgent?: string } | undefined>;
+  /** The body's strings hold no NUL or lone surrogate (DecodedBody.plainStrings): cleaning is skipped. */
+  plainStrings?: boolean;
 }
 
 export function asRecord(v: unknown): Record<string, unknown> | null {
