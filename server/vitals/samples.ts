@@ -1,4 +1,4 @@
-import { VITALS, WEB_VITALS_EVENT, vitalPropertyKey } from "./thresholds";
+import { VITALS, WEB_VITALS_EVENT, vitalPropertyKey, type VitalMetric } from "./thresholds";
 
 export interface SampleFilter {
   projectId: string;
@@ -9,42 +9,77 @@ export interface SampleFilter {
 }
 
 /**
- * The `samples` CTE: one row per (web-vitals event, metric present in it) with the page path,
- * device, metric name, value and the metric's thresholds. Everything that varies is a bind
- * parameter ($1..$10): metric names, property keys and thresholds go in as arrays.
- * A metric missing from an event (INP without an interaction) or not a JSON number is skipped.
+ * The `samples` CTE: one row per web-vitals event with its page path, device, time and one column
+ * per metric (`v0`..`v4`, in VITALS order): the value, or null when the event lacks it (INP without
+ * an interaction) or it is not a JSON number. One row per event rather than per (event, metric)
+ * keeps the sorts behind the percentiles small. Every value that varies is a bind parameter;
+ * the SQL text only depends on the fixed VITALS list.
  */
 export function samplesCte(f: SampleFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [f.projectId, f.from, f.to, WEB_VITALS_EVENT, f.device ?? null, f.page ?? null];
+  const columns = VITALS.map((v, i) => {
+    params.push(vitalPropertyKey(v.metric));
+    const key = `$${params.length}`;
+    return `case when jsonb_typeof(e.properties -> ${key}::text) = 'number' then (e.properties ->> ${key}::text)::float8 end as v${i}`;
+  });
   const sql = `samples as (
     select coalesce(nullif(e.pathname, ''), '(unknown)') as page,
            coalesce(nullif(e.device, ''), 'unknown') as device,
-           m.metric, m.good, m.poor, e.timestamp,
-           (e.properties ->> m.key)::float8 as value
+           e.timestamp,
+           ${columns.join(",\n           ")}
       from events e
-      cross join unnest($5::text[], $6::text[], $7::float8[], $8::float8[]) as m(metric, key, good, poor)
      where e.project_id = $1 and e.event = $4 and e.timestamp >= $2 and e.timestamp < $3
-       and jsonb_typeof(e.properties -> m.key) = 'number'
-       and ($9::text is null or e.device = $9)
-       and ($10::text is null or e.pathname = $10)
+       and ($5::text is null or e.device = $5)
+       and ($6::text is null or e.pathname = $6)
   )`;
-  const params = [
-    f.projectId,
-    f.from,
-    f.to,
-    WEB_VITALS_EVENT,
-    VITALS.map((v) => v.metric),
-    VITALS.map((v) => vitalPropertyKey(v.metric)),
-    VITALS.map((v) => v.good),
-    VITALS.map((v) => v.poor),
-    f.device ?? null,
-    f.page ?? null,
-  ];
   return { sql, params };
 }
 
-/** Aggregates over a group of samples: count, p75 (linear interpolation) and rating counts. */
-export const SAMPLE_AGGREGATES = `count(*)::int as samples,
-  percentile_cont(0.75) within group (order by value) as p75,
-  (count(*) filter (where value <= good))::int as good,
-  (count(*) filter (where value > good and value <= poor))::int as needs_improvement,
-  (count(*) filter (where value > poor))::int as poor`;
+/**
+ * Per-metric aggregates over a group of samples: count, p75 (percentile_cont: linear
+ * interpolation at 0.75 * (n - 1)) and, with `ratings`, the counts rated good / needs improvement
+ * / poor against the thresholds, which are appended to `params` as bind parameters.
+ */
+export function metricAggregates(params: unknown[], ratings: boolean): string {
+  return VITALS.map((v, i) => {
+    const parts = [`count(v${i})::int as n${i}`, `percentile_cont(0.75) within group (order by v${i}) as p75_${i}`];
+    if (ratings) {
+      params.push(v.good, v.poor);
+      const good = `$${params.length - 1}::float8`;
+      const poor = `$${params.length}::float8`;
+      parts.push(
+        `(count(*) filter (where v${i} <= ${good}))::int as good${i}`,
+        `(count(*) filter (where v${i} > ${good} and v${i} <= ${poor}))::int as ni${i}`,
+        `(count(*) filter (where v${i} > ${poor}))::int as poor${i}`,
+      );
+    }
+    return parts.join(", ");
+  }).join(",\n       ");
+}
+
+export interface MetricCounts {
+  metric: VitalMetric;
+  samples: number;
+  p75: number;
+  good: number;
+  needsImprovement: number;
+  poor: number;
+}
+
+/** The metrics present in one aggregated row (n > 0), in VITALS order. */
+export function metricsOf(row: Record<string, unknown>): MetricCounts[] {
+  const out: MetricCounts[] = [];
+  VITALS.forEach((v, i) => {
+    const n = Number(row[`n${i}`] ?? 0);
+    if (n === 0) return;
+    out.push({
+      metric: v.metric,
+      samples: n,
+      p75: Number(row[`p75_${i}`]),
+      good: Number(row[`good${i}`] ?? 0),
+      needsImprovement: Number(row[`ni${i}`] ?? 0),
+      poor: Number(row[`poor${i}`] ?? 0),
+    });
+  });
+  return out;
+}

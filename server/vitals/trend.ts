@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { samplesCte, type SampleFilter } from "./samples";
+import { metricAggregates, metricsOf, samplesCte, type SampleFilter } from "./samples";
 import { rateVital, type VitalMetric, type VitalRating } from "./thresholds";
 
 export interface VitalsTrendPoint {
@@ -25,20 +25,20 @@ export function localDay(at: Date, timeZone: string): string {
 /** Daily p75 of each vital over the window, days in the project's timezone; days without data are empty. */
 export async function vitalsTrend(pool: pg.Pool, f: SampleFilter & { timeZone: string }): Promise<VitalsTrendPoint[]> {
   const cte = samplesCte(f);
-  const tz = `$${cte.params.length + 1}`;
-  const { rows } = await pool.query<{ day: string; metric: VitalMetric; samples: number; p75: number }>(
+  const aggs = metricAggregates(cte.params, false);
+  cte.params.push(f.timeZone);
+  const { rows } = await pool.query(
     `with ${cte.sql}
-     select to_char(timezone(${tz}, timestamp), 'YYYY-MM-DD') as day, metric, count(*)::int as samples,
-            percentile_cont(0.75) within group (order by value) as p75
-       from samples group by 1, 2 order by 1`,
-    [...cte.params, f.timeZone],
+     select to_char(d, 'YYYY-MM-DD') as day, t.*
+       from (select (timezone($${cte.params.length}, timestamp))::date as d, ${aggs} from samples group by 1) t
+      order by d`,
+    cte.params,
   );
   const points = new Map(daysBetween(localDay(f.from, f.timeZone), localDay(new Date(f.to.getTime() - 1), f.timeZone)).map((day) => [day, { day, metrics: {} } as VitalsTrendPoint]));
   for (const r of rows) {
-    const point = points.get(r.day) ?? { day: r.day, metrics: {} };
+    const point: VitalsTrendPoint = points.get(r.day) ?? { day: r.day, metrics: {} };
     points.set(r.day, point);
-    const p75 = Number(r.p75);
-    point.metrics[r.metric] = { p75, samples: r.samples, rating: rateVital(r.metric, p75) };
+    for (const m of metricsOf(r)) point.metrics[m.metric] = { p75: m.p75, samples: m.samples, rating: rateVital(m.metric, m.p75) };
   }
   return [...points.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
