@@ -5,7 +5,8 @@
  * last H points are the validation window and the engine sees only the points before it.
  * Run: npx tsx tests/bench/forecast/select.ts   (about 3 minutes on 2 shared cores)
  *
- * Rule, written down before the first run (docs/decisions/0021):
+ * Rule, written down before the first run (docs/decisions/0021; the candidate list was extended
+ * once after a first run, with {ETS, damped} sets and pooled scores, as the ADR says):
  * 1. Point forecasts: among every (member set, origins, combination rule, own or pooled backtest
  *    scores), the one with the
  *    smallest mean validation MASE, averaged over the monthly and the quarterly means.
