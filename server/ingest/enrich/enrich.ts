@@ -4,7 +4,7 @@ import { lookupGeo, type GeoResult } from "./geo";
 import { anonymizeIp, type IpMode } from "./ip";
 import { RecentCache } from "./recent-cache";
 import { parseUrlFields, type UrlFields } from "./url";
-import { fromClientProperties, parseUserAgent } from "./user-agent";
+import { clientDeviceType, MAX_CLIENT_NAME, parseUserAgent } from "./user-agent";
 
 export interface EnrichOptions {
   ipMode: IpMode;
@@ -61,10 +61,11 @@ export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedField
   const props = event.properties;
   const page = pageFields(firstString(props.$current_url, props.url), firstString(props.$referrer, props.referrer));
   const parsed = parseUserAgent(event.userAgent);
-  const client = fromClientProperties(props);
   const geo = event.ip ? (opts.lookupGeo ?? lookupGeo)(event.ip) : null;
-  const fromClientBrowser = client.browser !== undefined;
-  const fromClientOs = client.os !== undefined;
+  // What the client reported, as fromClientProperties reads it, without building its object.
+  const clientBrowser = fieldText(props.$browser, MAX_CLIENT_NAME);
+  const clientOs = fieldText(props.$os, MAX_CLIENT_NAME);
+  const clientDevice = clientDeviceType(props.$device_type);
 
   return {
     url: page.url,
@@ -77,11 +78,11 @@ export function enrich(event: CapturedEvent, opts: EnrichOptions): EnrichedField
     utmCampaign: page.utmCampaign ?? fieldText(props.utm_campaign),
     utmTerm: page.utmTerm ?? fieldText(props.utm_term),
     utmContent: page.utmContent ?? fieldText(props.utm_content),
-    device: parsed.device === "bot" ? "bot" : (client.device ?? parsed.device),
-    browser: fromClientBrowser ? (client.browser ?? null) : parsed.browser,
-    browserVersion: fromClientBrowser ? (client.browserVersion ?? null) : parsed.browserVersion,
-    os: fromClientOs ? (client.os ?? null) : parsed.os,
-    osVersion: fromClientOs ? (client.osVersion ?? null) : parsed.osVersion,
+    device: parsed.device === "bot" ? "bot" : (clientDevice ?? parsed.device),
+    browser: clientBrowser ?? parsed.browser,
+    browserVersion: clientBrowser ? fieldText(props.$browser_version, MAX_CLIENT_NAME) : parsed.browserVersion,
+    os: clientOs ?? parsed.os,
+    osVersion: clientOs ? fieldText(props.$os_version, MAX_CLIENT_NAME) : parsed.osVersion,
     country: geo?.country ?? null,
     city: geo?.city ?? null,
     ip: storedIp(event.ip, opts.ipMode),

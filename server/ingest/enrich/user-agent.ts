@@ -89,7 +89,13 @@ const CLIENT_DEVICE_TYPES: ReadonlyMap<string, DeviceType> = new Map<string, Dev
 ]);
 
 /** Names and versions are short; cap what a client may put into these columns. */
-const MAX_CLIENT_NAME = 128;
+export const MAX_CLIENT_NAME = 128;
+
+/** The device class of a client-sent `$device_type`, when it names one of ours. */
+export function clientDeviceType(value: unknown): DeviceType | undefined {
+  const deviceType = fieldText(value, MAX_CLIENT_NAME);
+  return deviceType ? CLIENT_DEVICE_TYPES.get(deviceType.toLowerCase()) : undefined;
+}
 
 /**
  * What the client itself reported (posthog-js sends `$browser`, `$browser_version`, `$os`,
@@ -109,10 +115,7 @@ export function fromClientProperties(props: Record<string, unknown> | null | und
     fields.os = os;
     fields.osVersion = fieldText(props.$os_version, MAX_CLIENT_NAME);
   }
-  const deviceType = fieldText(props.$device_type, MAX_CLIENT_NAME);
-  if (deviceType) {
-    const device = CLIENT_DEVICE_TYPES.get(deviceType.toLowerCase());
-    if (device) fields.device = device;
-  }
+  const device = clientDeviceType(props.$device_type);
+  if (device) fields.device = device;
   return fields;
 }
