@@ -8,8 +8,8 @@ import { mlServices } from "../../server/ml/services";
 import { priceActuals } from "../../server/ml/price/actuals";
 import { PriceService } from "../../server/ml/price/serving";
 import { reconcileActuals } from "../../ml/registry/predictions";
-import { trainPriceModels } from "../../server/ml/price/train";
-import { promote } from "../../ml/registry/registry";
+import { priceModelKey, trainPriceModels } from "../../server/ml/price/train";
+import { beginVersion, promote } from "../../ml/registry/registry";
 import type { AppRouter } from "../../server/trpc/root";
 import { signIn } from "../support/users";
 import { waitFor } from "../support/wait";
@@ -212,9 +212,8 @@ describe("ml.priceForecast", () => {
     const input = { origin: "EDI", destination: "LIS", departDate: iso(todayMs + 35 * DAY), cabinClass: "economy" as const };
     expect((await service.priceForecast(projectId, input)).modelVersion).toBe(1);
     expect((await promote(pool, again.id, { force: true })).promoted).toBe(true);
-    await service.priceForecast(projectId, input); // starts the background re-check
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await service.priceForecast(projectId, input)).modelVersion).toBe(2);
+    // Each call answers from memory at once and, at most every recheckMs, starts a background check.
+    await waitFor(async () => (await service.priceForecast(projectId, input)).modelVersion === 2, "the promoted version to be served", 15_000);
     await service.flush();
   });
 
@@ -257,6 +256,17 @@ describe("train_price_models through graphile-worker", () => {
     } finally {
       await runner.stop();
     }
+  });
+
+  it("a run killed midway leaves no half version: the next run marks it failed, one version stays active", async () => {
+    const pool = server.env.db.pool;
+    const killed = await beginVersion(pool, priceModelKey(projectId)); // what a run killed after reserving leaves
+    const next = await trainPriceModels(pool, projectId, { staleAfterMs: 0 });
+    expect(next.version).toBe(killed.version + 1);
+    const { rows } = await pool.query(`select id, status, active, error from model_versions where project_id = $1 and kind = 'price'`, [projectId]);
+    expect(rows.find((r) => r.id === killed.id)).toMatchObject({ status: "failed", active: false, error: expect.stringMatching(/abandoned/) });
+    expect(rows.filter((r) => r.active)).toHaveLength(1);
+    expect(rows.filter((r) => r.status === "training")).toHaveLength(0);
   });
 });
 
