@@ -66,7 +66,11 @@ export function mlRoutes(deps: Deps): express.Router {
     router.post(path, async (req, res) => {
       try {
         const projectId = await resolve(req);
-        await new Promise<void>((ok, ko) => json(req, res, (err?: unknown) => (err ? ko(new RestError(400, "body", "is not valid JSON")) : ok())));
+        await new Promise<void>((ok, ko) =>
+          json(req, res, (err?: { type?: string }) =>
+            err ? ko(err.type === "entity.too.large" ? new RestError(413, "body", "is larger than 16 kB") : new RestError(400, "body", "is not valid JSON")) : ok(),
+          ),
+        );
         res.json(await answer(projectId, parse(schema, req.body)));
       } catch (err) {
         if (err instanceof RestError) return fail(res, err.status, err.field, err.problem);

@@ -2,6 +2,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeApiKey } from "../../server/auth/api-keys";
+import { createProject } from "../../server/projects/create-project";
 import { loadDemoData } from "../../server/bootstrap/demo-data";
 import { bulkIngest } from "../../server/ingest/bulk";
 import { mlServices } from "../../server/ml/services";
@@ -189,6 +190,16 @@ describe("ml.priceForecast", () => {
     const code = await rest({ ...input, destination: "Lisbon" });
     expect(code.status).toBe(400);
     expect((await code.json()).field).toBe("destination");
+    const huge = await rest({ ...input, padding: "x".repeat(20_000) });
+    expect(huge.status).toBe(413);
+
+    // A project without searches has no model to answer from: a 4xx saying so, twice (the second from memory).
+    const empty = await createProject(server.env.db.prisma, { name: "No searches" });
+    for (let i = 0; i < 2; i++) {
+      const none = await rest(input, empty.keys.secret);
+      expect(none.status).toBe(409);
+      expect(await none.json()).toMatchObject({ field: "project", problem: expect.stringMatching(/not enough priced searches/) });
+    }
   });
 
   it("records what it predicted for the reconcile job", async () => {

@@ -26,7 +26,11 @@ interface Entry {
   checkedAt: number;
   pending: Promise<PriceForecaster> | null;
   rechecking: boolean;
+  /** Why the last attempt found no model, and when: callers get it again for a minute instead of a new scan of the events. */
+  missing: { error: NoPriceModelError; at: number } | null;
 }
+
+const MISSING_TTL_MS = 60_000;
 
 export class NoPriceModelError extends Error {}
 
@@ -63,13 +67,20 @@ export class PriceService {
   /** The active model of a project, from memory when loaded. */
   async forecaster(projectId: string): Promise<PriceForecaster> {
     let entry = this.entries.get(projectId);
-    if (!entry) this.entries.set(projectId, (entry = { forecaster: null, checkedAt: 0, pending: null, rechecking: false }));
+    if (!entry) this.entries.set(projectId, (entry = { forecaster: null, checkedAt: 0, pending: null, rechecking: false, missing: null }));
     if (entry.forecaster) {
       if (Date.now() - entry.checkedAt > this.recheckMs && !entry.rechecking) void this.recheck(projectId, entry);
       return entry.forecaster;
     }
-    entry.pending ??= this.loadOrTrain(projectId, entry).finally(() => (entry.pending = null));
-    return entry.pending;
+    if (entry.missing && Date.now() - entry.missing.at < MISSING_TTL_MS) throw entry.missing.error;
+    const e = entry;
+    e.pending ??= this.loadOrTrain(projectId, e)
+      .catch((err) => {
+        if (err instanceof NoPriceModelError) e.missing = { error: err, at: Date.now() };
+        throw err;
+      })
+      .finally(() => (e.pending = null));
+    return e.pending;
   }
 
   /** Forget a project's model (after a retrain in this process): the next call loads the active one. */
