@@ -3,6 +3,7 @@ import type { Deps } from "../deps";
 import { ProjectKeyCache } from "./project-keys";
 import { CapturePipeline } from "./pipeline";
 import { EventRateLimiter } from "./rate-limit";
+import { bindQuota } from "../monitoring/metrics";
 import { SessionTracker } from "./sessions";
 import { Spool } from "./spool";
 import { IngestWriter } from "./writer";
@@ -32,7 +33,9 @@ export async function createCaptureService(deps: Deps, opts: { spoolDir?: string
   const spool = new Spool(opts.spoolDir ?? path.join(deps.config.FORESIGHT_DATA_DIR, "spool", "main"));
   const writer = new IngestWriter(deps.db.pool, spool, deps.logger.child({ component: "ingest" }), { connections: opts.connections ?? deps.config.FORESIGHT_INGEST_CONNECTIONS });
   const keys = new ProjectKeyCache(deps.db.pool);
-  const pipeline = new CapturePipeline(keys, new EventRateLimiter(), new SessionTracker(), writer, await cookielessSecret(deps));
+  const limiter = new EventRateLimiter();
+  bindQuota(() => limiter.usage());
+  const pipeline = new CapturePipeline(keys, limiter, new SessionTracker(), writer, await cookielessSecret(deps));
   return { pipeline, writer, keys, close: () => writer.close() };
 }
 

@@ -34,11 +34,22 @@ export const captureEvents = new Counter({
   registers: [registry],
 });
 
+let quotaReader: (() => Map<string, number>) | null = null;
+/** Where the quota gauge reads from: the capture rate limiter of this process. */
+export function bindQuota(read: () => Map<string, number>): void {
+  quotaReader = read;
+}
+
 export const captureQuotaUsed = new Gauge({
   name: "foresight_capture_quota_used_ratio",
-  help: "Share of the capture quota used in the current period (0..1), per project",
+  help: "Share of the capture rate limit used over the last minute (0..1), per project",
   labelNames: ["project"] as const,
   registers: [registry],
+  collect() {
+    if (!quotaReader) return;
+    this.reset();
+    for (const [project, ratio] of quotaReader()) this.set({ project }, ratio);
+  },
 });
 
 export const dbQueryDuration = new Histogram({
