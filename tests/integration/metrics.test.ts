@@ -10,11 +10,12 @@ let server: Awaited<ReturnType<typeof startTestWebServer>>;
 let secretKey: string;
 let writeKey: string;
 let base: string;
+let project: { id: string; rateLimitPerSec: number };
 
 beforeAll(async () => {
   server = await startTestWebServer();
   base = server.web.url;
-  const project = (await server.env.db.prisma.project.findFirst({ orderBy: { createdAt: "asc" } }))!;
+  project = (await server.env.db.prisma.project.findFirst({ orderBy: { createdAt: "asc" } }))!;
   ({ key: secretKey } = await storeApiKey(server.env.db.prisma, { projectId: project.id, kind: "secret", name: "prometheus" }));
   ({ key: writeKey } = await storeApiKey(server.env.db.prisma, { projectId: project.id, kind: "write", name: "site" }));
 });
@@ -59,6 +60,10 @@ describe("GET /metrics", () => {
     has(/^foresight_http_request_duration_seconds_count\{route="\/flags\/:id",method="GET",status="\dxx"\} 1$/m);
     has(/^foresight_trpc_procedure_duration_seconds_count\{path="system\.health",type="query",outcome="ok"\} \d+$/m);
     has(/^foresight_capture_events_total\{outcome="accepted"\} 3$/m);
+    // The API quota: 3 events in the last minute over a minute of the project's rate limit.
+    const quota = new RegExp(`^foresight_capture_quota_used_ratio\\{project="${project.id}"\\} (\\S+)$`, "m").exec(text);
+    expect(quota, "quota gauge for the project").not.toBeNull();
+    expect(Number(quota![1])).toBeCloseTo(3 / (project.rateLimitPerSec * 60), 12);
     has(/^foresight_db_pool_connections\{state="(total|idle|waiting)"\} \d+$/m);
     has(/^foresight_job_queue_depth\{state="ready"\} \d+$/m);
     has(/^foresight_query_cache_requests_total\{result="(hit|miss)"\} \d+$/m);
