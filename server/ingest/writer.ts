@@ -44,10 +44,20 @@ function claimSql(byProject: Map<string, IngestRow[]>, careful: boolean): string
     }
     sql +=
       ` insert into event_uuids (project_id, uuid, timestamp) select ${pg.escapeLiteral(projectId)}::uuid, u, to_timestamp(t / 1000.0)` +
-      ` from unnest(string_to_array(${pg.escapeLiteral(uuids)}, ',')::uuid[], string_to_array(${pg.escapeLiteral(times)}, ',')::float8[]) as x(u, t)` +
+      ` from unnest(string_to_array(${listLiteral(uuids)}, ',')::uuid[], string_to_array(${listLiteral(times)}, ',')::float8[]) as x(u, t)` +
       (careful ? " on conflict do nothing returning uuid;" : ";");
   }
   return sql;
+}
+
+const LIST_CHARS = /^[0-9a-fA-F,.\-]*$/;
+/**
+ * A comma-joined list of uuids or numbers as a SQL literal: quoted as is when it holds only
+ * those characters (always, for validated ids and epoch ms: pg's escapeLiteral would copy the
+ * ~40 KB string a character at a time for nothing), else escaped by pg.
+ */
+function listLiteral(list: string): string {
+  return LIST_CHARS.test(list) ? `'${list}'` : pg.escapeLiteral(list);
 }
 
 /** The group's rows by project, without repeated (project, uuid): the first occurrence stays. */
