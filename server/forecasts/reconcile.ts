@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { reconcilePricePredictions } from "../ml/price/reconcile";
+import { localDate } from "./series";
 import { reconcileProject } from "./predictions";
 import { allProjectIds, projectForQuery } from "./project";
 
@@ -16,6 +18,10 @@ export async function reconcilePredictions(pool: pg.Pool, now: Date) {
     reconciled += r.reconciled;
     versionsUpdated += r.versionsUpdated;
     skipped.push(...r.skipped);
+    const price = await reconcilePricePredictions(pool, id, localDate(now, project.timezone));
+    targets += price.targets;
+    reconciled += price.reconciled;
+    versionsUpdated += price.versionsUpdated;
   }
   return { targets, reconciled, versionsUpdated, skipped };
 }

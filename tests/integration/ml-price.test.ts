@@ -8,7 +8,8 @@ import { bulkIngest } from "../../server/ingest/bulk";
 import { mlServices } from "../../server/ml/services";
 import { priceActuals } from "../../server/ml/price/actuals";
 import { PriceService } from "../../server/ml/price/serving";
-import { reconcileActuals } from "../../ml/registry/predictions";
+import { reconcileActuals, recordPredictions } from "../../ml/registry/predictions";
+import { reconcilePricePredictions } from "../../server/ml/price/reconcile";
 import { priceModelKey, trainPriceModels } from "../../server/ml/price/train";
 import { beginVersion, promote } from "../../ml/registry/registry";
 import type { AppRouter } from "../../server/trpc/root";
@@ -243,6 +244,36 @@ describe("ml.priceForecast", () => {
     const { rows } = await server.env.db.pool.query(`select count(*)::int as n from predictions where kind = 'price' and target = $1 and for_date = $2`, [target, iso(todayMs)]);
     expect(rows[0].n).toBeGreaterThan(0); // one per version and PriceService instance that answered today
     expect(await reconcileActuals(server.env.db.pool, { projectId, kind: "price", target }, actuals)).toBe(rows[0].n);
+  });
+});
+
+describe("reconcile_predictions for price predictions", () => {
+  it("fills in the day's median fare and refreshes the version's live accuracy", async () => {
+    const pool = server.env.db.pool;
+    const depart = iso(todayMs + 41 * DAY);
+    const target = `EDI-LIS/business/${depart}`;
+    const version = (await pool.query<{ id: string }>(`select id from model_versions where project_id = $1 and kind = 'price' and active`, [projectId])).rows[0]!.id;
+    await recordPredictions(pool, version, { projectId, kind: "price", target }, [
+      { forDate: iso(todayMs), horizon: 0, predicted: 120, lower80: 100, upper80: 140, lower95: 90, upper95: 150 },
+      { forDate: iso(todayMs + DAY), horizon: 1, predicted: 118, lower80: 98, upper80: 138, lower95: 88, upper95: 148 },
+    ]);
+    const search = (price: number, minute: number) => ({
+      event: "search",
+      distinct_id: "reconcile-check",
+      timestamp: new Date(Math.min(Date.now(), todayMs + 60_000 * minute)).toISOString(),
+      properties: { origin: "EDI", destination: "LIS", depart_date: depart, passengers: 1, cabin_class: "business", results_count: 2, cheapest_price: price, avg_price: price + 5, max_price: price + 9, currency: "GBP", duration_ms: 700 },
+    });
+    await bulkIngest(server.capture.pipeline, projectId, [search(100, 1), search(160, 2), search(130, 3)]);
+    // The job runs "tomorrow": today's prediction gets today's median (130); tomorrow's stays open.
+    const out = await reconcilePricePredictions(pool, projectId, iso(todayMs + DAY));
+    expect(out.reconciled).toBe(1);
+    const { rows } = await pool.query(`select for_date::text as d, actual from predictions where kind = 'price' and target = $1 order by for_date`, [target]);
+    expect(rows).toEqual([{ d: iso(todayMs), actual: 130 }, { d: iso(todayMs + DAY), actual: null }]);
+    const live = (await pool.query(`select live_metrics from model_versions where id = $1`, [version])).rows[0]!.live_metrics;
+    expect(live.n).toBeGreaterThanOrEqual(1);
+    expect(live.coverage80).not.toBeNull();
+    // Run again: nothing left to fill for today.
+    expect((await reconcilePricePredictions(pool, projectId, iso(todayMs + DAY))).reconciled).toBe(0);
   });
 });
 
