@@ -89,7 +89,9 @@ describe("web vitals page", () => {
     await page.getByRole("combobox", { name: "Device" }).selectOption("mobile");
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL((u) => u.searchParams.get("device") === "mobile");
-    await expect(table.getByRole("row").filter({ hasText: "desktop" }).count()).resolves.toBe(0);
+    // The URL changes as the navigation commits; the table re-renders right after.
+    await expect.poll(() => table.getByRole("row").filter({ hasText: "desktop" }).count(), { timeout: 10_000 }).toBe(0);
+    await table.getByRole("row").filter({ hasText: "mobile" }).first().waitFor();
     await page.screenshot({ path: path.join(artifacts, "vitals.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
