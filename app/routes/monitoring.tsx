@@ -22,6 +22,7 @@ export default function MonitoringLayout() {
           { to: "/monitoring", label: "Overview", end: true },
           { to: "/monitoring/jobs", label: "Jobs" },
           { to: "/monitoring/performance", label: "Performance" },
+          { to: "/monitoring/ingestion", label: "Ingestion" },
           { to: "/monitoring/errors", label: "Errors" },
           { to: "/monitoring/vitals", label: "Web vitals" },
           { to: "/monitoring/alerts", label: "Alerts" },

@@ -89,7 +89,9 @@ export class DefinitionRegistry {
     if (events) {
       const e = [...events.values()];
       await client.query(
-        `insert into event_definitions (project_id, name) select * from unnest($1::uuid[], $2::text[])
+        // In key order, as the next statement: concurrent writers then lock existing rows in the
+        // same order and cannot deadlock on them.
+        `insert into event_definitions (project_id, name) select * from unnest($1::uuid[], $2::text[]) as u(p, n) order by u.p, u.n
          on conflict (project_id, name) do update set last_seen = now()`,
         [e.map((x) => x[0]), e.map((x) => x[1])],
       );
@@ -99,7 +101,7 @@ export class DefinitionRegistry {
       await client.query(
         `insert into property_definitions (project_id, event_name, key, types)
          select u.p, u.e, u.k, array_agg(distinct u.t) from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as u(p, e, k, t)
-         group by u.p, u.e, u.k
+         group by u.p, u.e, u.k order by u.p, u.e, u.k
          on conflict (project_id, event_name, key) do update
            set types = array(select distinct x from unnest(property_definitions.types || excluded.types) x order by x),
                last_seen = now()`,

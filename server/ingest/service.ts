@@ -3,7 +3,7 @@ import type { Deps } from "../deps";
 import { ProjectKeyCache } from "./project-keys";
 import { CapturePipeline } from "./pipeline";
 import { EventRateLimiter } from "./rate-limit";
-import { bindQuota } from "../monitoring/metrics";
+import { bindQuota, bindSpool } from "../monitoring/metrics";
 import { SessionTracker } from "./sessions";
 import { Spool } from "./spool";
 import { IngestWriter } from "./writer";
@@ -35,6 +35,7 @@ export async function createCaptureService(deps: Deps, opts: { spoolDir?: string
   const keys = new ProjectKeyCache(deps.db.pool);
   const limiter = new EventRateLimiter();
   bindQuota(() => limiter.usage());
+  bindSpool(() => ({ spooling: writer.spooling, ...writer.spoolPending() }));
   const pipeline = new CapturePipeline(keys, limiter, new SessionTracker(), writer, await cookielessSecret(deps));
   return { pipeline, writer, keys, close: () => writer.close() };
 }

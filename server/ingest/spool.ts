@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { IngestRow } from "./ingest-row";
@@ -32,6 +32,20 @@ export class Spool {
 
   hasData(): boolean {
     return this.files().length > 0;
+  }
+
+  /** Spool files waiting for replay and their total size (for the monitoring gauge). */
+  pending(): { files: number; bytes: number } {
+    let bytes = 0;
+    const files = this.files();
+    for (const f of files) {
+      try {
+        bytes += statSync(path.join(this.dir, f)).size;
+      } catch {
+        // Replayed and removed meanwhile.
+      }
+    }
+    return { files: files.length, bytes };
   }
 
   /** Appends one batch durably; appends are serialized so lines never interleave. */

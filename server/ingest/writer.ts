@@ -151,6 +151,16 @@ export class IngestWriter {
     });
   }
 
+  /** true while the database is unreachable (accepted batches go to the spool) or the spool replays. */
+  get spooling(): boolean {
+    return this.mode === "spool";
+  }
+
+  /** Spool files waiting for replay. */
+  spoolPending(): { files: number; bytes: number } {
+    return this.spool.pending();
+  }
+
   /** Waits for queued and in-flight writes; a spool replay stops, and resumes at the next start. */
   async close(): Promise<void> {
     this.closed = true;

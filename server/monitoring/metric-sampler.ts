@@ -38,6 +38,7 @@ const GAUGES: Record<string, { name: string; by: string }> = {
   foresight_db_pool_connections: { name: "db_pool", by: "state" },
   foresight_job_queue_depth: { name: "job_queue", by: "state" },
   foresight_capture_quota_used_ratio: { name: "capture_quota_used_ratio", by: "project" },
+  foresight_capture_spool: { name: "capture_spool", by: "measure" },
 };
 
 /**

@@ -3,13 +3,13 @@ import type pg from "pg";
 /** How a stored series folds over a window: per-interval counts add up, percentiles take the worst, gauges average. */
 export function foldOf(name: string): "sum" | "max" | "avg" {
   if (/_latency_p\d+$/.test(name)) return "max";
-  if (/^(db_pool|job_queue|capture_quota_used_ratio)$/.test(name)) return "avg";
+  if (/^(db_pool|job_queue|capture_quota_used_ratio|capture_spool)$/.test(name)) return "avg";
   return "sum";
 }
 
 const FOLD_SQL = `case
   when name ~ '_latency_p[0-9]+$' then max(value)
-  when name in ('db_pool', 'job_queue', 'capture_quota_used_ratio') then avg(value)
+  when name in ('db_pool', 'job_queue', 'capture_quota_used_ratio', 'capture_spool') then avg(value)
   else sum(value) end`;
 
 /**

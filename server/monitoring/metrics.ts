@@ -34,6 +34,26 @@ export const captureEvents = new Counter({
   registers: [registry],
 });
 
+let spoolReader: (() => { spooling: boolean; files: number; bytes: number }) | null = null;
+/** Where the spool gauge reads from: this process's ingest writer. */
+export function bindSpool(read: () => { spooling: boolean; files: number; bytes: number }): void {
+  spoolReader = read;
+}
+
+new Gauge({
+  name: "foresight_capture_spool",
+  help: "The capture spool of this process: spooling (1 while the database is away or the spool replays), files and bytes waiting",
+  labelNames: ["measure"] as const,
+  registers: [registry],
+  collect() {
+    if (!spoolReader) return;
+    const s = spoolReader();
+    this.set({ measure: "spooling" }, s.spooling ? 1 : 0);
+    this.set({ measure: "files" }, s.files);
+    this.set({ measure: "bytes" }, s.bytes);
+  },
+});
+
 let quotaReader: (() => Map<string, number>) | null = null;
 /** Where the quota gauge reads from: the capture rate limiter of this process. */
 export function bindQuota(read: () => Map<string, number>): void {

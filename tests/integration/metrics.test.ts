@@ -60,6 +60,8 @@ describe("GET /metrics", () => {
     has(/^foresight_http_request_duration_seconds_count\{route="\/flags\/:id",method="GET",status="\dxx"\} 1$/m);
     has(/^foresight_trpc_procedure_duration_seconds_count\{path="system\.health",type="query",outcome="ok"\} \d+$/m);
     has(/^foresight_capture_events_total\{outcome="accepted"\} 3$/m);
+    has(/^foresight_capture_spool\{measure="spooling"\} 0$/m);
+    has(/^foresight_capture_spool\{measure="bytes"\} 0$/m);
     // The API quota: 3 events in the last minute over a minute of the project's rate limit.
     const quota = new RegExp(`^foresight_capture_quota_used_ratio\\{project="${project.id}"\\} (\\S+)$`, "m").exec(text);
     expect(quota, "quota gauge for the project").not.toBeNull();
@@ -136,5 +138,21 @@ describe("GET /metrics", () => {
     expect((await prisma.metricSample.findFirst({ where: { step: 3600, name: "http_requests" } }))!.at.toISOString()).toBe("2030-06-01T10:00:00.000Z");
     expect(await downsampleMetrics(pool, new Date("2030-09-15T00:00:00Z"))).toMatchObject({ deleted: 3 });
     expect(await prisma.metricSample.count()).toBe(0);
+  });
+
+  it("draws the ingestion page from the samples: events accepted and rejected, the spool, capture latency", async () => {
+    const batch = [{ event: "ingestion-page", distinct_id: "p1" }, { event: "ingestion-page", distinct_id: "p2" }];
+    await sampleMetrics(server.env.deps, new Date(Date.now() - 20_000)); // primes the deltas
+    expect((await post(base, "/api/capture", { api_key: writeKey, batch })).status).toBe(200);
+    expect((await post(base, "/api/capture", { api_key: writeKey, batch: [{ event: "" }] })).status).toBe(400);
+    await sampleMetrics(server.env.deps, new Date(Date.now() - 10_000));
+    const { cookie } = await signIn(server.env.deps, "viewer");
+    const res = await fetch(`${base}/monitoring/ingestion?window=15`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/2 accepted, 1 rejected in the window/);
+    expect(html).toContain("Capture wrote to the database throughout this window.");
+    expect(html).toContain("Nothing waits for replay.");
+    expect(html).toMatch(/data-testid="capture-latency"/);
   });
 });
