@@ -1,27 +1,22 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Card } from "~/components/Card";
 import { BarChart } from "~/components/charts/BarChart";
 import { bucketLabel, formatNumber } from "~/components/charts/chart-kit";
 import { RouteError } from "~/components/ErrorView";
 import { LatencyTable } from "~/components/monitoring/LatencyTable";
+import { windowFromUrl, WindowPicker, MONITORING_WINDOWS } from "~/components/monitoring/WindowPicker";
 import { requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Ingestion · Monitoring · Foresight" }];
 
-const windows = [
-  [15, "15 minutes"],
-  [60, "1 hour"],
-  [360, "6 hours"],
-  [1440, "24 hours"],
-] as const;
+const WINDOWS = MONITORING_WINDOWS.filter(([m]) => m <= 1440);
 
 const CAPTURE_ROUTES = /^\/(api\/capture|capture|batch|e|i\/v0\/e|v1\/)/;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(context, request);
-  const asked = Number(new URL(request.url).searchParams.get("window"));
-  const windowMinutes = windows.some(([m]) => m === asked) ? asked : 60;
+  const windowMinutes = windowFromUrl(request.url, WINDOWS);
   const series = (name: string, labels: Record<string, string>) => context.trpc.monitoring.series({ name, labels, windowMinutes });
   const [accepted, rejected, spoolBytes, spooling, perf] = await Promise.all([
     series("capture_events", { outcome: "accepted" }),
@@ -50,17 +45,7 @@ export default function IngestionPage() {
   const spooledLately = spooling.some((p) => p.value > 0);
   return (
     <div className="stack-lg">
-      <Form method="get" className="filter-bar">
-        <label className="field field-inline">
-          <span>Window</span>
-          <select name="window" defaultValue={String(windowMinutes)} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
-            {windows.map(([m, label]) => (
-              <option key={m} value={m}>{label}</option>
-            ))}
-          </select>
-        </label>
-        <noscript><button type="submit" className="btn btn-sm btn-secondary">Show</button></noscript>
-      </Form>
+      <WindowPicker value={windowMinutes} windows={WINDOWS} />
       <Card
         title="Events received"
         description={`${formatNumber(totalAccepted)} accepted, ${formatNumber(totalRejected)} rejected in the window (from the 10-second samples of every web process).`}

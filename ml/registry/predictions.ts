@@ -41,6 +41,20 @@ export async function reconcileActuals(pool: Queryable, key: ModelKey, actuals: 
   return rowCount ?? 0;
 }
 
+/**
+ * Refreshes the live accuracy of every version with reconciled predictions for `key`; returns how
+ * many versions were updated.
+ */
+export async function refreshLiveAccuracy(pool: Queryable, key: ModelKey): Promise<number> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT DISTINCT model_version_id AS id FROM predictions
+      WHERE project_id IS NOT DISTINCT FROM $1::uuid AND kind = $2 AND target = $3 AND actual IS NOT NULL`,
+    [key.projectId, key.kind, key.target],
+  );
+  for (const r of rows) await updateLiveAccuracy(pool, r.id);
+  return rows.length;
+}
+
 export interface LiveAccuracy {
   n: number;
   mae: number | null;

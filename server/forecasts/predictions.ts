@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ForecastBand } from "../../ml/forecast/engine";
-import { reconcileActuals, recordPredictions, updateLiveAccuracy } from "../../ml/registry/predictions";
+import { reconcileActuals, recordPredictions, refreshLiveAccuracy } from "../../ml/registry/predictions";
 import type { ModelKey } from "../../ml/registry/registry";
 import type { ProjectForQuery } from "../query/run";
 import { addDays, localDate, readDays } from "./series";
@@ -66,14 +66,7 @@ export async function reconcileProject(pool: pg.Pool, project: ProjectForQuery, 
     const series = await readDays(pool, project, target, { from, to: addDays(today, -1), now });
     const key: ModelKey = { projectId: project.id, kind: FORECAST_KIND, target: row.target };
     out.reconciled += await reconcileActuals(pool, key, series.dates.map((date, i) => ({ date, value: series.values[i]! })));
-    const versions = await pool.query<{ id: string }>(
-      `select distinct model_version_id as id from predictions where project_id = $1 and kind = $2 and target = $3 and actual is not null`,
-      [project.id, FORECAST_KIND, row.target],
-    );
-    for (const v of versions.rows) {
-      await updateLiveAccuracy(pool, v.id);
-      out.versionsUpdated++;
-    }
+    out.versionsUpdated += await refreshLiveAccuracy(pool, key);
   }
   return out;
 }

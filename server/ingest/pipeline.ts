@@ -53,7 +53,7 @@ export class CapturePipeline {
   async capture(req: CaptureRequest): Promise<CaptureResult> {
     const key = req.parsed.apiKey ?? req.headerKey;
     const project = await this.keys.resolve(key);
-    this.limiter.take(key!, project.rateLimitPerSec, req.parsed.items.length, Date.now(), project.id);
+    this.limiter.take(key!, project.id, project.rateLimitPerSec, req.parsed.items.length);
     if (project.respectDnt && isDoNotTrack(req.headers)) return { accepted: 0, errors: [], spooled: false, dnt: true };
 
     let sentAt: number | null = null;

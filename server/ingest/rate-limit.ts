@@ -18,7 +18,8 @@ export class EventRateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
   private used = new Map<string, Usage>();
 
-  take(key: string, ratePerSec: number, events: number, now = Date.now(), label = key): void {
+  /** `label` is what the quota usage is kept under (the project: never the key, which is a credential). */
+  take(key: string, label: string, ratePerSec: number, events: number, now = Date.now()): void {
     const b = this.buckets.get(key) ?? { tokens: ratePerSec, at: now };
     b.tokens = Math.min(ratePerSec, b.tokens + ((now - b.at) / 1000) * ratePerSec);
     b.at = now;

@@ -401,7 +401,10 @@ describe("scheduled reports", () => {
     const preview = await analyst.caller.reports.preview({ cron: "0 7 * * 1" });
     expect(preview.error).toBeNull();
     expect(preview.runs).toHaveLength(3);
-    expect((await analyst.caller.reports.preview({ cron: "nope" })).error).toBeTruthy();
+    const bad = await analyst.caller.reports.preview({ cron: "nope" });
+    expect(bad.runs).toEqual([]);
+    expect(bad.error).toMatch(/\S/);
+    expect((await analyst.caller.reports.preview({ cron: "0 7 * * 1", timezone: "Mars/Olympus" })).error).toBe('unknown time zone "Mars/Olympus"');
 
     const viewer = await signIn(env.deps, "viewer");
     expect((await viewer.caller.reports.list()).map((r) => r.name)).toContain("Bookings insight");

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { reconcileActuals, updateLiveAccuracy } from "../../../ml/registry/predictions";
+import { reconcileActuals, refreshLiveAccuracy } from "../../../ml/registry/predictions";
 import { priceActuals } from "./actuals";
 
 const PRICE_KIND = "price";
@@ -18,18 +18,12 @@ export async function reconcilePricePredictions(pool: pg.Pool, projectId: string
     [projectId, PRICE_KIND, today],
   );
   let reconciled = 0;
-  const versions = new Set<string>();
+  let versionsUpdated = 0;
   for (const r of rows) {
-    const actuals = await priceActuals(pool, projectId, r.target, r.first, r.last);
-    const n = await reconcileActuals(pool, { projectId, kind: PRICE_KIND, target: r.target }, actuals);
+    const key = { projectId, kind: PRICE_KIND, target: r.target };
+    const n = await reconcileActuals(pool, key, await priceActuals(pool, projectId, r.target, r.first, r.last));
     reconciled += n;
-    if (!n) continue;
-    const v = await pool.query<{ id: string }>(
-      `select distinct model_version_id as id from predictions where project_id = $1 and kind = $2 and target = $3 and actual is not null`,
-      [projectId, PRICE_KIND, r.target],
-    );
-    for (const row of v.rows) versions.add(row.id);
+    if (n) versionsUpdated += await refreshLiveAccuracy(pool, key);
   }
-  for (const id of versions) await updateLiveAccuracy(pool, id);
-  return { targets: rows.length, reconciled, versionsUpdated: versions.size };
+  return { targets: rows.length, reconciled, versionsUpdated };
 }
