@@ -1,3 +1,4 @@
+import { maseScale } from "../metrics";
 import { rollingBacktest, scoreForecasts, type Backtest } from "./backtest";
 import { COMBINATION_RULES, combineBy, ruleWeights, type CombinationRule } from "./combination";
 import { calibrate, intervals, localVolatility, type ConformalCalibration } from "./conformal";
@@ -185,6 +186,117 @@ export interface CombineOptions {
    * members noisily, a set of series ranks them reliably.
    */
   pooledScores?: Record<string, number>;
+  /**
+   * Where the interval half-widths come from (default "own"): the series' own backtest residuals
+   * (split-conformal, `calibrate`), the scale-free residuals pooled over a set of series
+   * (`pooledCalibration`, needs `pooledIntervals`), or the mean of the two half-widths ("blend").
+   */
+  intervalSource?: IntervalSource;
+  /** Cross-series calibration of the same set of series, for intervalSource "pooled" / "blend". */
+  pooledIntervals?: PooledCalibration;
+  /**
+   * Which backtest origins calibrate the intervals: "half-history" (default, `calibrationCount`)
+   * or "all" (every backtest origin, up to MAX_ORIGINS).
+   */
+  calibrationWindow?: CalibrationWindow;
+}
+
+export type CalibrationWindow = "half-history" | "all";
+export const CALIBRATION_WINDOWS: CalibrationWindow[] = ["half-history", "all"];
+
+function calibrationOrigins(a: SeriesAnalysis, window: CalibrationWindow | undefined): number {
+  const o = a.backtest.origins;
+  return window === "all" ? o.length : calibrationCount(o, a.y.length, a.horizon, a.seasonLength);
+}
+
+export type IntervalSource = "own" | "pooled" | "blend";
+export const INTERVAL_SOURCES: IntervalSource[] = ["own", "pooled", "blend"];
+
+/**
+ * Cross-series split-conformal calibration (one per frequency of a set of analysed series):
+ * every series' backtest residuals at its calibration origins (`calibrationCount`) are divided by
+ * a scale measured on the data before each origin, then for each horizon step h and level the
+ * quantile of |e| / scale is taken over all series, each series weighted equally (its origins
+ * share weight 1), at level * (N + 1) / N (capped at 1) for N scores at that step (the usual
+ * split-conformal correction; with the series as units, (S + 1) / S, the sets of 40 simulated
+ * series in calibration.ts over-covered by 5 / 3 points); made non-decreasing in h. A series'
+ * interval is then mean[h] -/+ q[h] * (the same scale measured at the end of the series).
+ * The scale follows the interval scaling: "none" -> the in-sample seasonal naive MAE (the MASE
+ * scale), "local-volatility" -> `localVolatility`. A short or calm series borrows the error
+ * distribution of the whole set instead of its own few origins (Stankeviciute et al. 2021 pool
+ * conformal scores over series; Makridakis et al. 2020, M4, on learning across series).
+ * Keyed by "combination" and by member name. `options.calibrationWindow` picks the origins as in
+ * `combineAnalysis`; the combination's residuals follow `options` (rule, members, pooled scores).
+ */
+export interface PooledCalibration {
+  levels: number[];
+  horizon: number;
+  normaliser: IntervalScaling;
+  quantile: Record<string, Record<string, number[]>>;
+  series: number;
+}
+
+/** The scale that makes a series' residuals comparable across series, before position `end`. */
+export function seriesScale(y: number[], end: number, m: number, normaliser: IntervalScaling): number {
+  if (normaliser === "local-volatility") return localVolatility(y, end, m);
+  const s = maseScale(y.slice(0, end), m);
+  return Number.isFinite(s) && s > 0 ? s : localVolatility(y, end, m);
+}
+
+/**
+ * Weighted quantile at `level` of scores with weights (smallest x whose cumulative weight share
+ * reaches level); Infinity when level > 1 is asked or nothing is there.
+ */
+export function weightedQuantile(scores: number[], weights: number[], level: number): number {
+  const idx = scores.map((_, i) => i).filter((i) => Number.isFinite(scores[i]!) && weights[i]! > 0).sort((a, b) => scores[a]! - scores[b]!);
+  const total = idx.reduce((t, i) => t + weights[i]!, 0);
+  if (idx.length === 0 || total <= 0) return Infinity;
+  let cum = 0;
+  for (const i of idx) {
+    cum += weights[i]!;
+    if (cum >= level * total * (1 - 1e-12)) return scores[i]!;
+  }
+  return scores[idx[idx.length - 1]!]!;
+}
+
+export function pooledCalibration(analyses: SeriesAnalysis[], options: CombineOptions = {}, levels: number[] = [0.8, 0.95]): PooledCalibration {
+  const normaliser = options.intervalScaling ?? DEFAULT_INTERVAL_SCALING;
+  const H = Math.max(...analyses.map((a) => a.horizon));
+  // per name: per step: scores and weights
+  const acc: Record<string, { s: number[]; w: number[] }[]> = {};
+  const add = (name: string, a: SeriesAnalysis, residuals: number[][]) => {
+    const C = calibrationOrigins(a, options.calibrationWindow);
+    const origins = a.backtest.origins.slice(-C);
+    const rows = residuals.slice(-C);
+    const steps = (acc[name] ??= Array.from({ length: H }, () => ({ s: [], w: [] })));
+    rows.forEach((r, k) => {
+      const scale = seriesScale(a.y, origins[k]!, a.seasonLength, normaliser);
+      r.forEach((e, h) => {
+        if (!Number.isFinite(e)) return;
+        steps[h]!.s.push(Math.abs(e) / scale);
+        steps[h]!.w.push(1 / rows.length);
+      });
+    });
+  };
+  for (const a of analyses) {
+    const c = combinedBacktest(a, options);
+    add("combination", a, c.residuals);
+    a.members.forEach((mb, i) => add(mb.name, a, a.backtest.members[i]!.residuals));
+  }
+  const S = analyses.length;
+  const quantile: Record<string, Record<string, number[]>> = {};
+  for (const [name, steps] of Object.entries(acc)) {
+    quantile[name] = {};
+    for (const level of levels) {
+      let running = 0;
+      quantile[name]![String(level)] = steps.map((st) => {
+        const N = st.s.length;
+        running = Math.max(running, weightedQuantile(st.s, st.w, Math.min(1, (level * (N + 1)) / N)));
+        return running;
+      });
+    }
+  }
+  return { levels, horizon: H, normaliser, quantile, series: S };
 }
 
 /**
@@ -206,12 +318,9 @@ export function pooledBacktestScores(analyses: SeriesAnalysis[]): Record<string,
   return Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, Math.exp(v.s / v.n)]));
 }
 
-/** Step 2 of the engine: weights by the rule, combined forecast, conformal intervals. */
-export function combineAnalysis(a: SeriesAnalysis, options: CombineOptions = {}): ForecastResult {
+/** The combination's weights and backtest (residuals, scores) of an analysed series under a rule. */
+export function combinedBacktest(a: SeriesAnalysis, options: CombineOptions = {}): { weights: number[]; forecasts: number[][]; mase: number; smape: number; residuals: number[][] } {
   const rule = options.combination ?? DEFAULT_COMBINATION;
-  const scaling = options.intervalScaling ?? DEFAULT_INTERVAL_SCALING;
-  const H = a.horizon;
-  const m = a.seasonLength;
   const bt = a.backtest;
   const names = options.memberNames ?? DEFAULT_COMBINATION_MEMBERS;
   let included = a.members.map((mb) => names.includes(mb.name));
@@ -225,32 +334,61 @@ export function combineAnalysis(a: SeriesAnalysis, options: CombineOptions = {})
   const sub = ruleWeights(rule, scores);
   const weights = a.members.map(() => 0);
   idx.forEach((i, j) => (weights[i] = sub[j]!));
-  const combinedBacktest = bt.origins.map((_, k) => combineBy(rule, bt.members.map((b) => b.forecasts[k]!), weights));
-  const combinedScore = scoreForecasts(a.y, m, bt.origins, combinedBacktest);
-  const C = calibrationCount(bt.origins, a.y.length, H, m);
+  const forecasts = bt.origins.map((_, k) => combineBy(rule, bt.members.map((b) => b.forecasts[k]!), weights));
+  const score = scoreForecasts(a.y, a.seasonLength, bt.origins, forecasts);
+  return { weights, forecasts, ...score };
+}
+
+/** Step 2 of the engine: weights by the rule, combined forecast, conformal intervals. */
+export function combineAnalysis(a: SeriesAnalysis, options: CombineOptions = {}): ForecastResult {
+  const rule = options.combination ?? DEFAULT_COMBINATION;
+  const scaling = options.intervalScaling ?? DEFAULT_INTERVAL_SCALING;
+  const source = options.intervalSource ?? "own";
+  if (source !== "own" && !options.pooledIntervals) throw new Error(`intervalSource "${source}" needs pooledIntervals (pooledCalibration over a set of series)`);
+  const H = a.horizon;
+  const m = a.seasonLength;
+  const bt = a.backtest;
+  const { weights, mase: combinedMase, smape: combinedSmape, residuals: combinedResiduals } = combinedBacktest(a, options);
+  const C = calibrationOrigins(a, options.calibrationWindow);
   const latest = <T>(xs: T[]): T[] => xs.slice(xs.length - C);
   const local = scaling === "local-volatility" ? { originScale: latest(a.originScale), currentScale: a.currentScale } : undefined;
+  const pooled = options.pooledIntervals;
+  const currentPooledScale = pooled ? seriesScale(a.y, a.y.length, m, pooled.normaliser) : NaN;
+  const bandFor = (name: string, mean: number[], cal: ConformalCalibration): ForecastBand => {
+    const own = band(mean, cal);
+    if (source === "own" || !pooled) return own;
+    const q = pooled.quantile[name];
+    if (!q) return own; // a member the pooled set never ran: its own intervals
+    const half = (level: number, h: number, lo: number[], hi: number[]): number => {
+      const p = q[String(level)]![Math.min(h, q[String(level)]!.length - 1)]! * currentPooledScale;
+      const o = (hi[h]! - lo[h]!) / 2;
+      return source === "pooled" ? p : (p + o) / 2;
+    };
+    const h80 = mean.map((_, h) => half(0.8, h, own.lo80, own.hi80));
+    const h95 = mean.map((_, h) => half(0.95, h, own.lo95, own.hi95));
+    return { mean, lo80: mean.map((v, h) => v - h80[h]!), hi80: mean.map((v, h) => v + h80[h]!), lo95: mean.map((v, h) => v - h95[h]!), hi95: mean.map((v, h) => v + h95[h]!) };
+  };
   const reports: MemberReport[] = a.members.map((member, i) => ({
     name: member.name,
     weight: weights[i]!,
     backtest: { mase: bt.members[i]!.mase, smape: bt.members[i]!.smape },
     model: a.finals[i]!.model,
-    ...band(a.finals[i]!.mean, calibrate(latest(bt.members[i]!.residuals), H, undefined, local)),
+    ...bandFor(member.name, a.finals[i]!.mean, calibrate(latest(bt.members[i]!.residuals), H, undefined, local)),
   }));
   const mean = combineBy(
     rule,
     reports.map((r) => r.mean),
     weights,
   );
-  const calibration = calibrate(latest(combinedScore.residuals), H, undefined, local);
+  const calibration = calibrate(latest(combinedResiduals), H, undefined, local);
   return {
     seasonLength: m,
     horizon: H,
     members: reports,
-    backtest: { mase: combinedScore.mase, smape: combinedScore.smape, origins: bt.origins.length },
+    backtest: { mase: combinedMase, smape: combinedSmape, origins: bt.origins.length },
     calibration,
     combination: rule,
-    ...band(mean, calibration),
+    ...bandFor("combination", mean, calibration),
   };
 }
 
