@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { repoRoot } from "../../../server/config";
 import { freePort } from "../../../server/db/embedded";
 import { identity, processTree } from "./proc-stats";
+import { SERVER_NODE_FLAGS } from "../../../server/node-flags";
 
 export interface ForesightUnderTest {
   url: string;
@@ -99,7 +100,7 @@ export async function startForesight(
 }
 
 function spawnWeb(nodeArgs: string[], env: Record<string, string>) {
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, "bin", "foresight.mjs"), "web"], {
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, path.join(repoRoot, "bin", "foresight.mjs"), "web"], {
     cwd: repoRoot,
     // Only what the server needs: no DATABASE_URL or other FORESIGHT_* from the caller's shell.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },

@@ -18,6 +18,7 @@ import { startForesight, type ForesightUnderTest } from "./foresight-process";
 import { runHttpLoad, type LoadResult } from "./http-load";
 import { cpuSnapshot, cpuSplit, watchMemory, type CpuSplit, type MemoryPeak } from "./proc-stats";
 import { sampleServerConnections, summariseCpuProfile } from "./profile";
+import { SERVER_NODE_FLAGS } from "../../../server/node-flags";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,12 +33,14 @@ const { values: args } = parseArgs({
     profile: { type: "boolean", default: false },
     json: { type: "string" },
     "keep-data": { type: "boolean", default: false },
+    "node-arg": { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help) {
   console.log(`usage: npx tsx tests/bench/ingest/run.ts [--quick] [--events N] [--insert-events N] [--users N]
-       [--batch N] [--concurrency N] [--seed N] [--web-processes N] [--profile] [--json FILE] [--keep-data]`);
+       [--batch N] [--concurrency N] [--seed N] [--web-processes N] [--profile] [--json FILE] [--keep-data]
+       [--node-arg ARG]... (extra node options for the server, after its own: e.g. --node-arg=--max-semi-space-size=16)`);
   process.exit(0);
 }
 const N = Number(args.events ?? (args.quick ? 30_000 : 300_000));
@@ -86,10 +89,10 @@ async function main() {
   say(`machine: ${cpus.length} x ${cpus[0]?.model.trim()}, ${fmt.mb(os.totalmem() / 2 ** 20)} RAM, ${os.type()} ${os.release()}, node ${process.version}`);
   say(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
-  say(`starting foresight web with FORESIGHT_WEB_PROCESSES=${WEB_PROCESSES} (embedded PostgreSQL in a temp dir)...`);
+  say(`starting foresight web with FORESIGHT_WEB_PROCESSES=${WEB_PROCESSES}, node ${[...SERVER_NODE_FLAGS, ...args["node-arg"]!].join(" ")} (embedded PostgreSQL in a temp dir)...`);
   const t0 = performance.now();
   server = await startForesight({
-    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...args["node-arg"]!],
     keepDataDir: args["keep-data"],
     webProcesses: WEB_PROCESSES,
   });
