@@ -3,6 +3,7 @@ import type { Logger } from "../logger";
 import { countCapture } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
 import { decodeBodyChecked, readBody } from "./body";
+import { parseTurn } from "./parse-turns";
 import { CaptureError } from "./capture-error";
 import { parsePosthog } from "./parse/posthog";
 import { parseSegment } from "./parse/segment";
@@ -68,7 +69,9 @@ export function captureRoutes(pipeline: CapturePipeline, logger: Logger): expres
     async (req: Request, res: Response) => {
       cors(req, res);
       try {
-        const result = await pipeline.capture(request(req, parse, keyFrom, await readBody(req)));
+        const raw = await readBody(req);
+        await parseTurn();
+        const result = await pipeline.capture(request(req, parse, keyFrom, raw));
         countCapture(result.accepted, result.errors.length);
         if (result.errors.length) {
           sendJson(res, 400, { status: 0, accepted: result.accepted, errors: result.errors });
