@@ -234,14 +234,21 @@ export async function resolvePersons(
   };
 }
 
+/**
+ * The persons of (project, distinct id) pairs. One primary-key probe per pair, as a scalar
+ * subquery the planner cannot turn into a join: a join of a short list with the whole table was
+ * planned as a hash join over a sequential scan while the table was small enough (about 20k rows
+ * and more: the cost of every batch grew with the table).
+ */
 async function lookup(db: pg.Pool | pg.PoolClient, pairs: ReadonlyArray<readonly [string, string]>): Promise<PairMap<string>> {
   const { rows } = await db.query(
-    `select project_id, distinct_id, person_id from person_distinct_ids
-      where (project_id, distinct_id) in (select * from unnest($1::uuid[], $2::text[]))`,
+    `select u.p as project_id, u.d as distinct_id,
+            (select d.person_id from person_distinct_ids d where d.project_id = u.p and d.distinct_id = u.d) as person_id
+       from unnest($1::uuid[], $2::text[]) as u(p, d)`,
     [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
   );
   const out = new PairMap<string>();
-  for (const r of rows) out.set(r.project_id, r.distinct_id, r.person_id);
+  for (const r of rows) if (r.person_id) out.set(r.project_id, r.distinct_id, r.person_id);
   return out;
 }
 
@@ -273,13 +280,19 @@ async function insertLinks(
        on conflict (id) do nothing returning id
      )
      select (select count(*) from linked)::int as linked, array(select id::text from made) as made,
-            ${known ? `array(select d.project_id::text || ',' || d.person_id::text || ',' || d.distinct_id
-                         from input i join person_distinct_ids d on d.project_id = i.project_id and d.distinct_id = i.distinct_id)` : "null"} as known`,
+            ${known ? `array(select c.project_id::text || ',' || c.person_id::text || ',' || c.distinct_id
+                         from (select i.project_id, i.distinct_id,
+                                      (select d.person_id from person_distinct_ids d
+                                        where d.project_id = i.project_id and d.distinct_id = i.distinct_id) as person_id
+                                 from input i
+                                where not exists (select 1 from linked l where l.project_id = i.project_id and l.distinct_id = i.distinct_id)) c
+                        where c.person_id is not null)` : "null"} as known`,
     [links.map((l) => l[0]), links.map((l) => l[1]), links.map((l) => l[2]), links.map((l) => props?.get(l[2]) ?? null)],
   );
-  // Links that existed already (another web process made them, say): where they point. The scan
-  // sees the table as of the statement's snapshot, without this statement's own inserts (a link committed while this statement waited is not seen: such ids are
-  // looked up inside the transaction, as before).
+  // Links that existed already (another web process made them, say): where they point. Only the
+  // ids this statement did not link are probed, one primary-key lookup each (see lookup); the
+  // probes see the table as of the statement's snapshot (a link committed while this statement
+  // waited is not seen: such ids are looked up inside the transaction, as before).
   const found: Array<[string, string, string]> = [];
   for (const k of (rows[0].known as string[] | null) ?? []) {
     const a = k.indexOf(",");
