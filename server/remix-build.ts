@@ -13,10 +13,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the Remix app when the build is missing or older than app/, so one command runs it. */
+/**
+ * Builds the browser SDK's script-tag bundle and the Remix app when either is missing or older
+ * than its sources (sdk/browser/src; app/ and remix.config.js), so one command runs it.
+ */
 export function ensureRemixBuild(log: (msg: string) => void): void {
-  if (!existsSync(path.join(repoRoot, "public", "sdk", "foresight.js"))) {
-    log("Building the browser SDK...");
+  const bundle = path.join(repoRoot, "public", "sdk", "foresight.js");
+  const bundled = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  if (bundled < newestMtime(path.join(repoRoot, "sdk", "browser", "src"))) {
+    log(bundled ? "Rebuilding the browser SDK (sdk/browser/src changed)..." : "Building the browser SDK...");
     const sdk = spawnSync(process.execPath, [path.join(repoRoot, "sdk", "browser", "build.mjs")], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
     if (sdk.status !== 0) throw new Error("the browser SDK build failed (see the output above)");
   }

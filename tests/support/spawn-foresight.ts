@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { repoRoot } from "../../server/config";
+import { SERVER_NODE_FLAGS } from "../../server/node-flags";
 
 export interface Spawned {
   child: ChildProcess;
@@ -25,9 +26,9 @@ process.on("exit", () => {
   }
 });
 
-/** Runs `foresight <args>` as its own process group, the way a terminal runs `npm start`. */
+/** Runs `foresight <args>` as its own process group with the node options `npm start` gives, the way a terminal runs it. */
 export function spawnForesight(args: string[], env: Record<string, string | undefined>): Spawned {
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin", "foresight.mjs"), ...args], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(repoRoot, "bin", "foresight.mjs"), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     detached: true,
