@@ -8,8 +8,9 @@ import { FormMessage, TextField } from "~/components/Field";
 import { Time } from "~/components/Time";
 import { actionText, dedupText, durationText, triggerText } from "~/components/automations/describe";
 import { FiringLog } from "~/components/automations/FiringLog";
-import { formErrors } from "~/components/automations/rule-form.server";
-import { optionalText, text } from "~/lib/forms.server";
+import { RuleForm } from "~/components/automations/RuleForm";
+import { formErrors, ruleToValues, ruleUpdateFromForm, ruleValues } from "~/components/automations/rule-form.server";
+import { optionalText, text, type FieldErrors } from "~/lib/forms.server";
 import { requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation.name ?? "Automation"} · Automations · Foresight` }];
@@ -24,10 +25,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const status = new URL(request.url).searchParams.get("status");
   const filter = STATUSES.includes(status as Status) ? (status as Status) : undefined;
   const [automation, log] = await Promise.all([context.trpc.automations.get({ id }), context.trpc.automations.log({ id, status: filter, limit: 200 })]);
-  return json({ automation, log, status: filter ?? null, canWrite: user.role !== "viewer" });
+  return json({ automation, log, status: filter ?? null, canWrite: user.role !== "viewer", values: ruleToValues(automation) });
 }
 
-type ActionData = { intent: string; formError?: string; success?: string };
+type ActionData = { intent: string; formError?: string; fieldErrors?: FieldErrors; success?: string; values?: Record<string, string> };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   await requireUser(context, request, "analyst");
@@ -49,6 +50,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           ? json<ActionData>({ intent, success: "Test sent." })
           : json<ActionData>({ intent, formError: `Test failed: ${r.error}` }, { status: 400 });
       }
+      case "update": {
+        const current = await context.trpc.automations.get({ id });
+        await context.trpc.automations.update({ id, automation: ruleUpdateFromForm(form, current) as never });
+        return json<ActionData>({ intent, success: "Saved: the rule applies to events from now on." });
+      }
       case "delete":
         await context.trpc.automations.delete({ id });
         return redirect("/automations");
@@ -56,12 +62,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return json<ActionData>({ intent, formError: "Unknown action" }, { status: 400 });
     }
   } catch (err) {
-    return json<ActionData>({ intent, ...formErrors(err) }, { status: 400 });
+    // The update procedure takes { id, automation }: its field paths start with "automation".
+    return json<ActionData>(
+      { intent, ...formErrors(err, intent === "update" ? ["automation"] : []), ...(intent === "update" ? { values: ruleValues(form) } : {}) },
+      { status: 400 },
+    );
   }
 }
 
 export default function AutomationPage() {
-  const { automation: a, log, status, canWrite } = useLoaderData<typeof loader>();
+  const { automation: a, log, status, canWrite, values } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
@@ -93,7 +103,7 @@ export default function AutomationPage() {
           ) : null
         }
       >
-        <FormMessage error={result?.formError} success={result?.success} />
+        {result?.intent !== "update" ? <FormMessage error={result?.formError} success={result?.success} /> : null}
         <dl className="kv" data-testid="automation-definition">
           <div><dt>When</dt><dd>{triggerText(a.trigger)}</dd></div>
           <div>
@@ -105,6 +115,28 @@ export default function AutomationPage() {
           <div><dt>Scanned up to</dt><dd><Time value={a.scannedTo} /></dd></div>
         </dl>
       </Card>
+
+      {canWrite ? (
+        <Card
+          title="Edit"
+          description={
+            a.trigger.filters?.length
+              ? "Property filters set through the API are kept as they are; the rule applies to events that arrive from now on."
+              : "The rule applies to events that arrive from now on."
+          }
+        >
+          {result?.intent === "update" && result.success ? <FormMessage success={result.success} /> : null}
+          <RuleForm
+            key={String(a.updatedAt)}
+            intent="update"
+            submitLabel="Save changes"
+            busy={busy}
+            values={result?.intent === "update" && result.values ? result.values : values}
+            fieldErrors={result?.intent === "update" ? result.fieldErrors : undefined}
+            formError={result?.intent === "update" ? result.formError : undefined}
+          />
+        </Card>
+      ) : null}
 
       {canWrite ? (
         <Card title="Test" description="Sends the action once now for one person (the last who did the trigger event, or the distinct id you give), without the condition, delay or dedup. It shows in the log as a test.">

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe("browser: automations", () => {
-  it("creates an abandoned-checkout automation in the UI, sends a test and sees it in the log", async () => {
+  it("creates an abandoned-checkout automation in the UI, sends a test, sees it in the log and edits it", async () => {
     const project = await server.env.db.prisma.project.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
     await bulkIngest(server.capture.pipeline, project.id, [
       { event: "$identify", distinct_id: "ui-buyer", timestamp: new Date().toISOString(), properties: {}, $set: { email: "buyer@ui.test", name: "UI Buyer" } },
@@ -60,6 +60,27 @@ describe("browser: automations", () => {
     expect(await log.textContent()).toContain("sent");
     await page.screenshot({ path: path.join(artifacts, "automation-page.png"), fullPage: true });
 
+    // Edit: a new name and a longer window; the secret left blank stays what it was, so does on/off.
+    const automationId = new URL(page.url()).pathname.split("/").pop()!;
+    const before = await server.env.db.prisma.automation.findUniqueOrThrow({ where: { id: automationId } });
+    expect(await page.getByLabel("within (minutes)").inputValue()).toBe("60");
+    await page.getByLabel("Name").fill("Abandoned checkout (2 h)");
+    await page.getByLabel("within (minutes)").fill("120");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Saved: the rule applies to events from now on.").waitFor();
+    await page.getByRole("heading", { name: "Abandoned checkout (2 h)" }).waitFor();
+    expect(await definition.textContent()).toContain("checkout_started and no booking_completed within 2 h");
+    const after = await server.env.db.prisma.automation.findUniqueOrThrow({ where: { id: automationId } });
+    expect(after.name).toBe("Abandoned checkout (2 h)");
+    expect((after.action as { secret?: string }).secret).toBe("ui-secret-0123456789");
+    expect(after.enabled).toBe(before.enabled);
+    // A bad edit is refused beside its field and changes nothing.
+    await page.getByLabel("within (minutes)").fill("");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Check the highlighted fields.").waitFor();
+    expect(await page.getByLabel("within (minutes)").getAttribute("aria-invalid")).toBe("true");
+    expect((await server.env.db.prisma.automation.findUniqueOrThrow({ where: { id: automationId } })).trigger).toEqual(after.trigger);
+
     // A bad rule is refused beside its field.
     await page.goto(`${server.web.url}/automations`);
     await page.getByLabel("Name").fill("Bad");
@@ -69,7 +90,7 @@ describe("browser: automations", () => {
     await page.getByLabel("Signing secret (16+ characters)").fill("ui-secret-0123456789");
     await page.getByRole("button", { name: "Create automation" }).click();
     await page.getByText("Check the highlighted fields.").waitFor();
-    expect(await page.getByTestId("automations-table").textContent()).toContain("Abandoned checkout (UI)");
+    expect(await page.getByTestId("automations-table").textContent()).toContain("Abandoned checkout (2 h)");
     await page.screenshot({ path: path.join(artifacts, "automations-list.png"), fullPage: true });
 
     // The cohort page links to the members CSV, which downloads with the chosen columns.

@@ -1,16 +1,36 @@
 import { Form } from "@remix-run/react";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import type { FieldErrors } from "~/lib/forms.server";
+import { durationText } from "./describe";
 
 type Values = Partial<Record<string, string>>;
 
-/** The create form of an automation: trigger (with an optional absence window), delay, action, dedup. */
-export function RuleForm({ values, fieldErrors, formError, busy }: { values?: Values; fieldErrors?: FieldErrors; formError?: string; busy: boolean }) {
+/**
+ * The form of an automation (create, or edit with `intent="update"`): trigger (with an optional
+ * absence window), delay, action, dedup. When editing, a blank secret keeps the stored one.
+ */
+export function RuleForm({
+  values,
+  fieldErrors,
+  formError,
+  busy,
+  intent = "create",
+  submitLabel = "Create automation",
+}: {
+  values?: Values;
+  fieldErrors?: FieldErrors;
+  formError?: string;
+  busy: boolean;
+  intent?: "create" | "update";
+  submitLabel?: string;
+}) {
   const v = values ?? {};
   const e = fieldErrors ?? {};
+  const editing = intent === "update";
+  const customDedup = v.dedup?.startsWith("seconds:") ? Number(v.dedup.slice("seconds:".length)) : null;
   return (
     <Form method="post" className="stack" noValidate>
-      <input type="hidden" name="intent" value="create" />
+      <input type="hidden" name="intent" value={intent} />
       <FormMessage error={formError} />
       <TextField label="Name" name="name" required maxLength={200} placeholder="Abandoned checkout" defaultValue={v.name} error={e.name} />
       <fieldset className="stack">
@@ -40,7 +60,14 @@ export function RuleForm({ values, fieldErrors, formError, busy }: { values?: Va
         </SelectField>
         <div className="cluster">
           <TextField label="Webhook URL" name="url" type="url" placeholder="https://crm.example/hooks/abandoned" defaultValue={v.url} error={e.url} />
-          <TextField label="Signing secret (16+ characters)" name="secret" type="password" autoComplete="off" error={e.secret} />
+          <TextField
+            label="Signing secret (16+ characters)"
+            name="secret"
+            type="password"
+            autoComplete="off"
+            error={e.secret}
+            hint={editing ? "Leave blank to keep the current secret." : undefined}
+          />
         </div>
         <div className="cluster">
           <TextField label="Email to (comma-separated)" name="to" placeholder="crm@example.com" defaultValue={v.to} error={e.to} />
@@ -51,10 +78,11 @@ export function RuleForm({ values, fieldErrors, formError, busy }: { values?: Va
           <option value="once">Once per person, ever</option>
           <option value="day">Once per person per day</option>
           <option value="week">Once per person per week</option>
+          {customDedup !== null ? <option value={v.dedup}>Once per person per {durationText(customDedup)}</option> : null}
         </SelectField>
       </fieldset>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>Create automation</button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>{submitLabel}</button>
       </div>
     </Form>
   );

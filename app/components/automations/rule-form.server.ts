@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { expectedError, optionalText, text, type FieldErrors } from "~/lib/forms.server";
+import { REDACTED } from "../../../server/automations/schema";
 
 export const DEDUP_CHOICES = { once: null, day: 86_400, week: 604_800 } as const;
 
@@ -55,8 +56,53 @@ export function ruleFromForm(form: FormData) {
       kind === "webhook"
         ? { kind, url: text(form, "url"), secret: text(form, "secret") }
         : { kind, to: list(form, "to"), toPersonProperty: optionalText(form, "toPersonProperty"), subject: text(form, "subject") },
-    dedupSeconds: dedup in DEDUP_CHOICES ? DEDUP_CHOICES[dedup] : null,
+    dedupSeconds: dedup in DEDUP_CHOICES ? DEDUP_CHOICES[dedup] : customDedup(dedup),
   } as const;
+}
+
+/**
+ * The edited rule: what the form holds, plus what it does not edit and must keep: property
+ * filters (set through the API), the on/off state, and the webhook secret when left blank.
+ */
+export function ruleUpdateFromForm(form: FormData, current: { trigger: { filters?: unknown }; enabled: boolean }) {
+  const rule = ruleFromForm(form);
+  return {
+    ...rule,
+    trigger: { ...rule.trigger, ...(current.trigger.filters ? { filters: current.trigger.filters } : {}) },
+    action: rule.action.kind === "webhook" && !rule.action.secret ? { ...rule.action, secret: REDACTED } : rule.action,
+    enabled: current.enabled,
+  };
+}
+
+/** "seconds:N" (a period set through the API, offered as is by the edit form), else null. */
+function customDedup(value: string): number | null {
+  const m = /^seconds:(\d+)$/.exec(value);
+  return m ? Number(m[1]) : null;
+}
+
+/** The form's values for a stored rule (the edit form); the webhook secret is never sent back. */
+export function ruleToValues(a: {
+  name: string;
+  trigger: { event: string; absentEvent?: string; withinSeconds?: number };
+  delaySeconds: number;
+  action: { kind: "webhook"; url: string } | { kind: "email"; to: string[]; toPersonProperty?: string; subject: string };
+  dedupSeconds: number | null;
+}): Record<string, string> {
+  const minutes = (s: number | undefined) => (s === undefined ? "" : String(s / 60));
+  const dedupKey = (Object.keys(DEDUP_CHOICES) as Array<keyof typeof DEDUP_CHOICES>).find((k) => DEDUP_CHOICES[k] === a.dedupSeconds);
+  return {
+    name: a.name,
+    event: a.trigger.event,
+    absentEvent: a.trigger.absentEvent ?? "",
+    withinMinutes: minutes(a.trigger.withinSeconds),
+    delayMinutes: a.delaySeconds ? minutes(a.delaySeconds) : "",
+    actionKind: a.action.kind,
+    url: a.action.kind === "webhook" ? a.action.url : "",
+    to: a.action.kind === "email" ? a.action.to.join(", ") : "",
+    toPersonProperty: a.action.kind === "email" ? (a.action.toPersonProperty ?? "") : "",
+    subject: a.action.kind === "email" ? a.action.subject : "",
+    dedup: dedupKey ?? `seconds:${a.dedupSeconds}`,
+  };
 }
 
 export function audienceFromForm(form: FormData) {
