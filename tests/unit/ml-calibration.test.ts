@@ -6,19 +6,7 @@ import { seasonalNaiveMember } from "../../ml/forecast/naive";
 import { thetaMember } from "../../ml/forecast/theta";
 import { coverage, mase, maseScale, meanWidth, pinball, smape, winkler } from "../../ml/metrics";
 import { STATISTICAL_MEMBERS } from "../../ml/forecast/engine";
-
-/** Seeded standard normals (mulberry32 + Box-Muller). */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
+import { normals } from "../support/seeded-normals";
 
 describe("metrics", () => {
   it("MASE, sMAPE, coverage, width, Winkler and pinball on hand-worked cases", () => {

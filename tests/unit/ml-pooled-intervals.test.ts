@@ -4,19 +4,7 @@ import { etsMember } from "../../ml/forecast/ets";
 import { seasonalNaiveMember } from "../../ml/forecast/naive";
 import { thetaMember } from "../../ml/forecast/theta";
 import { coverage, maseScale } from "../../ml/metrics";
-
-/** Seeded standard normals (mulberry32 + Box-Muller). */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
+import { normals } from "../support/seeded-normals";
 
 const members = [seasonalNaiveMember, etsMember, thetaMember];
 
