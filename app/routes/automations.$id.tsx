@@ -119,11 +119,7 @@ export default function AutomationPage() {
       {canWrite ? (
         <Card
           title="Edit"
-          description={
-            a.trigger.filters?.length
-              ? "Property filters set through the API are kept as they are; the rule applies to events that arrive from now on."
-              : "The rule applies to events that arrive from now on."
-          }
+          description="The rule applies to events that arrive from now on."
         >
           {result?.intent === "update" && result.success ? <FormMessage success={result.success} /> : null}
           <RuleForm

@@ -66,12 +66,19 @@ describe("browser: automations", () => {
     expect(await page.getByLabel("within (minutes)").inputValue()).toBe("60");
     await page.getByLabel("Name").fill("Abandoned checkout (2 h)");
     await page.getByLabel("within (minutes)").fill("120");
+    // Only checkouts above 100: an event-property filter added in the form.
+    await page.getByRole("button", { name: "+ Filter" }).click();
+    const filter = page.getByRole("group", { name: "Filters 1" });
+    await filter.getByLabel("Property").fill("price");
+    await filter.getByLabel("Operator").selectOption("gt");
+    await filter.getByLabel("Value").fill("100");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Saved: the rule applies to events from now on.").waitFor();
     await page.getByRole("heading", { name: "Abandoned checkout (2 h)" }).waitFor();
-    expect(await definition.textContent()).toContain("checkout_started and no booking_completed within 2 h");
+    expect(await definition.textContent()).toContain("checkout_started (1 filter) and no booking_completed within 2 h");
     const after = await server.env.db.prisma.automation.findUniqueOrThrow({ where: { id: automationId } });
     expect(after.name).toBe("Abandoned checkout (2 h)");
+    expect((after.trigger as { filters: unknown[] }).filters).toEqual([{ type: "event", key: "price", operator: "gt", value: 100 }]);
     expect((after.action as { secret?: string }).secret).toBe("ui-secret-0123456789");
     expect(after.enabled).toBe(before.enabled);
     // A bad edit is refused beside its field and changes nothing.

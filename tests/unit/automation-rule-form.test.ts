@@ -14,7 +14,12 @@ describe("automation rule form", () => {
   it("round-trips a webhook rule with an absence window and a custom dedup period", () => {
     const stored = {
       name: "Abandoned checkout",
-      trigger: { event: "checkout_started", absentEvent: "booking_completed", withinSeconds: 5400 },
+      trigger: {
+        event: "checkout_started",
+        filters: [{ type: "event" as const, key: "price", operator: "gt" as const, value: 100 }],
+        absentEvent: "booking_completed",
+        withinSeconds: 5400,
+      },
       delaySeconds: 600,
       action: { kind: "webhook" as const, url: "https://crm.example/hook" },
       dedupSeconds: 3600,
@@ -28,7 +33,7 @@ describe("automation rule form", () => {
   it("round-trips an email rule that sends at most once per person per week", () => {
     const stored = {
       name: "Win back",
-      trigger: { event: "booking_cancelled" },
+      trigger: { event: "booking_cancelled", filters: [] },
       delaySeconds: 0,
       action: { kind: "email" as const, to: ["a@example.com", "b@example.com"], toPersonProperty: "email", subject: "Still travelling?" },
       dedupSeconds: 604_800,
@@ -38,7 +43,7 @@ describe("automation rule form", () => {
     expect(ruleFromForm(formOf(values))).toEqual(stored);
   });
 
-  it("an update keeps the secret when left blank, the property filters and the on/off state", () => {
+  it("an update keeps the secret when left blank and the on/off state; filters come from the form, or stay when it sends none", () => {
     const values = ruleToValues({
       name: "R",
       trigger: { event: "search" },
@@ -46,12 +51,25 @@ describe("automation rule form", () => {
       action: { kind: "webhook", url: "https://h.example/x" },
       dedupSeconds: null,
     });
+    expect(values.filters).toBe("[]");
     const filters = [{ type: "event", key: "origin", operator: "equals", value: "LIS" }];
-    const update = ruleUpdateFromForm(formOf(values, { secret: "" }), { trigger: { filters }, enabled: false });
+    const current = { trigger: { filters }, enabled: false };
+    const update = ruleUpdateFromForm(formOf(values, { secret: "", filters: JSON.stringify([...filters, { type: "person", key: "plan", operator: "is_set" }]) }), current);
     expect(update.action).toEqual({ kind: "webhook", url: "https://h.example/x", secret: REDACTED });
-    expect(update.trigger).toEqual({ event: "search", filters });
+    expect(update.trigger).toEqual({ event: "search", filters: [...filters, { type: "person", key: "plan", operator: "is_set" }] });
     expect(update.enabled).toBe(false);
     expect(update.dedupSeconds).toBeNull();
     expect(automationInput.safeParse(update).success).toBe(true);
+
+    const { filters: _omitted, ...withoutFilters } = values;
+    expect(ruleUpdateFromForm(formOf(withoutFilters, { secret: "" }), current).trigger).toEqual({ event: "search", filters });
+  });
+
+  it("filters that are not JSON reach the schema as they are and are refused at trigger.filters", () => {
+    const values = ruleToValues({ name: "R", trigger: { event: "search" }, delaySeconds: 0, action: { kind: "webhook", url: "https://h.example/x" }, dedupSeconds: null });
+    const rule = ruleFromForm(formOf(values, { secret: "0123456789abcdef", filters: "{not json" }));
+    const parsed = automationInput.safeParse(rule);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.path).toEqual(["trigger", "filters"]);
   });
 });

@@ -1,4 +1,7 @@
 import { Form } from "@remix-run/react";
+import { useState } from "react";
+import { FilterList } from "~/components/insights/FilterList";
+import type { Filter, FilterGroup } from "../../../server/query/schema/common";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import type { FieldErrors } from "~/lib/forms.server";
 import { durationText } from "./describe";
@@ -28,6 +31,8 @@ export function RuleForm({
   const e = fieldErrors ?? {};
   const editing = intent === "update";
   const customDedup = v.dedup?.startsWith("seconds:") ? Number(v.dedup.slice("seconds:".length)) : null;
+  const [event, setEvent] = useState(v.event ?? "");
+  const [filters, setFilters] = useState<(Filter | FilterGroup)[]>(() => parseFilters(v.filters));
   return (
     <Form method="post" className="stack" noValidate>
       <input type="hidden" name="intent" value={intent} />
@@ -35,7 +40,13 @@ export function RuleForm({
       <TextField label="Name" name="name" required maxLength={200} placeholder="Abandoned checkout" defaultValue={v.name} error={e.name} />
       <fieldset className="stack">
         <legend>When</legend>
-        <TextField label="A person does" name="event" required placeholder="checkout_started" defaultValue={v.event} error={e.event} />
+        <TextField label="A person does" name="event" required placeholder="checkout_started" defaultValue={v.event} error={e.event} onChange={(ev) => setEvent(ev.currentTarget.value)} />
+        <div className="stack" role="group" aria-label="where (all of)">
+          <span className="muted">where (all of these, optional)</span>
+          <FilterList filters={filters} event={event || undefined} onChange={setFilters} />
+          <input type="hidden" name="filters" value={JSON.stringify(filters)} />
+          {e.filters ? <small className="field-error" role="alert">{e.filters}</small> : null}
+        </div>
         <div className="cluster">
           <TextField label="and does not do (optional)" name="absentEvent" placeholder="booking_completed" defaultValue={v.absentEvent} error={e.absentEvent} />
           <TextField label="within (minutes)" name="withinMinutes" type="number" min={1} step="any" placeholder="60" defaultValue={v.withinMinutes} error={e.withinMinutes} />
@@ -86,4 +97,15 @@ export function RuleForm({
       </div>
     </Form>
   );
+}
+
+/** The filters a form was filled with (JSON of the trigger's filters); none when absent or unreadable. */
+function parseFilters(json: string | undefined): (Filter | FilterGroup)[] {
+  if (!json) return [];
+  try {
+    const f = JSON.parse(json) as unknown;
+    return Array.isArray(f) ? (f as (Filter | FilterGroup)[]) : [];
+  } catch {
+    return [];
+  }
 }

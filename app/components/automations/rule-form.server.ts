@@ -9,7 +9,7 @@ export const DEDUP_CHOICES = { once: null, day: 86_400, week: 604_800 } as const
 const FIELD_OF: Record<string, string> = {
   name: "name",
   "trigger.event": "event",
-  "trigger.filters": "event",
+  "trigger.filters": "filters",
   "trigger.absentEvent": "absentEvent",
   "trigger.withinSeconds": "withinMinutes",
   delaySeconds: "delayMinutes",
@@ -34,9 +34,20 @@ function list(form: FormData, name: string): string[] {
   return text(form, name).split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
 }
 
+/** The trigger's filters from the form's JSON field (validated by the procedure's schema; text that is not JSON goes as is and is refused there, beside the field). */
+function filtersOf(form: FormData): unknown {
+  const raw = text(form, "filters").trim();
+  if (raw === "") return [];
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
 /** The form's values, kept to fill the form again after an error. */
 export function ruleValues(form: FormData) {
-  const names = ["name", "event", "absentEvent", "withinMinutes", "delayMinutes", "actionKind", "url", "to", "toPersonProperty", "subject", "dedup"];
+  const names = ["name", "event", "filters", "absentEvent", "withinMinutes", "delayMinutes", "actionKind", "url", "to", "toPersonProperty", "subject", "dedup"];
   return Object.fromEntries(names.map((n) => [n, text(form, n)]));
 }
 
@@ -49,6 +60,7 @@ export function ruleFromForm(form: FormData) {
     name: text(form, "name"),
     trigger: {
       event: text(form, "event"),
+      ...(form.has("filters") ? { filters: filtersOf(form) } : {}),
       ...(absentEvent ? { absentEvent, withinSeconds: minutes(form, "withinMinutes") } : {}),
     },
     delaySeconds: minutes(form, "delayMinutes") ?? 0,
@@ -61,14 +73,15 @@ export function ruleFromForm(form: FormData) {
 }
 
 /**
- * The edited rule: what the form holds, plus what it does not edit and must keep: property
- * filters (set through the API), the on/off state, and the webhook secret when left blank.
+ * The edited rule: what the form holds, plus what it does not edit and must keep: the on/off
+ * state, the webhook secret when left blank, and the filters when the form sent none (a form
+ * without the filters field).
  */
 export function ruleUpdateFromForm(form: FormData, current: { trigger: { filters?: unknown }; enabled: boolean }) {
   const rule = ruleFromForm(form);
   return {
     ...rule,
-    trigger: { ...rule.trigger, ...(current.trigger.filters ? { filters: current.trigger.filters } : {}) },
+    trigger: { ...rule.trigger, ...(!form.has("filters") && current.trigger.filters ? { filters: current.trigger.filters } : {}) },
     action: rule.action.kind === "webhook" && !rule.action.secret ? { ...rule.action, secret: REDACTED } : rule.action,
     enabled: current.enabled,
   };
@@ -83,7 +96,7 @@ function customDedup(value: string): number | null {
 /** The form's values for a stored rule (the edit form); the webhook secret is never sent back. */
 export function ruleToValues(a: {
   name: string;
-  trigger: { event: string; absentEvent?: string; withinSeconds?: number };
+  trigger: { event: string; filters?: unknown[]; absentEvent?: string; withinSeconds?: number };
   delaySeconds: number;
   action: { kind: "webhook"; url: string } | { kind: "email"; to: string[]; toPersonProperty?: string; subject: string };
   dedupSeconds: number | null;
@@ -93,6 +106,7 @@ export function ruleToValues(a: {
   return {
     name: a.name,
     event: a.trigger.event,
+    filters: JSON.stringify(a.trigger.filters ?? []),
     absentEvent: a.trigger.absentEvent ?? "",
     withinMinutes: minutes(a.trigger.withinSeconds),
     delayMinutes: a.delaySeconds ? minutes(a.delaySeconds) : "",
