@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Foresight } from "../../sdk/node/src/index";
 import { startCustomerSite } from "../support/customer-site";
+import { flagBucket } from "../../server/flags/hash";
+import { signIn } from "../support/users";
 import { waitFor } from "../support/wait";
 
 // Foresight's own SDKs against the real server: the browser SDK served by the app at
@@ -50,5 +52,44 @@ describe("Foresight SDKs against the real server", () => {
     expect(await site.query("select count(*)::int as n from events where project_id = $1 and event = 'price_checked'", [site.projectId])).toEqual([{ n: 25 }]);
     const [person] = await site.query("select p.properties from persons p join person_distinct_ids d on d.person_id = p.id where d.project_id = $1 and d.distinct_id = 'node-user'", [site.projectId]);
     expect(person.properties).toMatchObject({ plan: "team" });
+  });
+
+  it("Node SDK: getVariant and trackConversion against a running experiment; failures resolve null and reach onError", async () => {
+    const { caller } = await signIn(site.server.env.deps, "analyst", undefined, site.projectId);
+    const e = await caller.experiments.create({
+      key: "node-sdk-price",
+      name: "Price display",
+      hypothesis: "Showing the total sells more",
+      variants: [{ key: "control", weight: 50 }, { key: "total", weight: 50 }],
+      primaryMetric: { kind: "conversion", event: "purchase" },
+    });
+    await caller.experiments.start({ id: e.id });
+    const errors: Array<{ kind: string; status?: number; message: string }> = [];
+    const client = new Foresight({ apiKey: site.key, host: site.server.web.url, onError: (err) => errors.push(err) });
+
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => `u${i + 1}`).map((d) => client.getVariant({ experimentKey: "node-sdk-price", distinctId: d })));
+    // Each person's variant is the flag's hash bucket (ADR 0010), worked out here independently.
+    for (const [i, a] of answers.entries()) {
+      const variant = flagBucket("node-sdk-price", `u${i + 1}`, "variant") < 0.5 ? "control" : "total";
+      expect(a).toMatchObject({ experiment: "node-sdk-price", status: "running", inExperiment: true, variant });
+    }
+    expect(new Set(answers.map((a) => a!.variant)).size).toBe(2);
+    expect(await client.trackConversion({ experimentKey: "node-sdk-price", distinctId: "u1", event: "purchase", value: 120 })).toMatchObject({ recorded: 1, experiment: "node-sdk-price", event: "purchase" });
+    const rows = await site.query(`select event from events where project_id = $1 and distinct_id = 'u1' order by event`, [site.projectId]);
+    expect(rows.map((r) => r.event)).toEqual(["$feature_flag_called", "purchase"]);
+    expect(errors).toEqual([]);
+
+    // No answer: an unknown experiment (404), a wrong key (401), a server that is not there.
+    expect(await client.getVariant({ experimentKey: "no-such-experiment", distinctId: "u1" })).toBeNull();
+    expect(errors.at(-1)).toMatchObject({ kind: "rejected", status: 404 });
+    const wrongKey = new Foresight({ apiKey: "fs_pub_wrong", host: site.server.web.url, onError: (err) => errors.push(err) });
+    expect(await wrongKey.getVariant({ experimentKey: "node-sdk-price", distinctId: "u1" })).toBeNull();
+    expect(errors.at(-1)).toMatchObject({ kind: "unauthorized", status: 401 });
+    const nowhere = new Foresight({ apiKey: site.key, host: "http://127.0.0.1:9", requestTimeoutMs: 2000, onError: (err) => errors.push(err) });
+    expect(await nowhere.trackConversion({ experimentKey: "node-sdk-price", distinctId: "u1", event: "purchase" })).toBeNull();
+    expect(errors.at(-1)).toMatchObject({ kind: "retries_exhausted" });
+    expect(await client.getVariant({ experimentKey: "", distinctId: "u1" })).toBeNull();
+    expect(errors.at(-1)).toMatchObject({ kind: "invalid_input" });
+    await Promise.all([client.shutdown(), wrongKey.shutdown(), nowhere.shutdown()]);
   });
 });

@@ -1,3 +1,4 @@
+import { type ConversionAnswer, type ConversionRequest, postExperiments, type VariantAnswer, type VariantRequest } from "./experiments.js";
 import { backoffMs, sleep } from "./retry.js";
 import { postBatch } from "./transport.js";
 import {
@@ -36,6 +37,7 @@ const isText = (v: unknown): v is string => typeof v === "string" && v.length > 
 export class Foresight {
   private readonly o: Settings;
   private readonly url: string;
+  private readonly host: string;
   private readonly apiKey: string;
   private queue: Queued[] = [];
   private draining: Promise<void> | null = null;
@@ -58,7 +60,8 @@ export class Foresight {
       retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
     };
     this.apiKey = options.apiKey;
-    this.url = `${String(options.host ?? "").replace(/\/+$/, "")}/api/capture`;
+    this.host = String(options.host ?? "").replace(/\/+$/, "");
+    this.url = `${this.host}/api/capture`;
     this.disabled = !isText(options.apiKey) || !URL.canParse(this.url);
     if (this.disabled) {
       this.report(new ForesightError("invalid_input", "Foresight needs an apiKey and a valid host; events will be dropped"));
@@ -92,6 +95,45 @@ export class Foresight {
       if (!isText(distinctId) || !isText(alias)) return this.invalid("alias() needs a distinctId and an alias");
       this.enqueue({ ...this.base("$create_alias", distinctId), properties: this.props({ alias }) });
     });
+  }
+
+  /**
+   * The person's variant in an experiment, asked of the server (which records the exposure when
+   * the person is in it). One request, `requestTimeoutMs` at most; resolves `null` when there is no
+   * answer (the reason goes to `onError`): show the control then. Never rejects.
+   */
+  async getVariant(request: VariantRequest): Promise<VariantAnswer | null> {
+    const { experimentKey, distinctId, properties } = request ?? ({} as VariantRequest);
+    if (!isText(experimentKey) || !isText(distinctId)) {
+      this.invalid("getVariant() needs an experimentKey and a distinctId");
+      return null;
+    }
+    return this.experimentsCall<VariantAnswer>("variant", { experiment_key: experimentKey, distinct_id: distinctId, ...(properties ? { properties } : {}) });
+  }
+
+  /** Records a conversion of the experiment's metric for the person; `null` when it was not recorded (reason to `onError`). Never rejects. */
+  async trackConversion(request: ConversionRequest): Promise<ConversionAnswer | null> {
+    const { experimentKey, distinctId, event, properties, value } = request ?? ({} as ConversionRequest);
+    if (!isText(experimentKey) || !isText(distinctId) || !isText(event)) {
+      this.invalid("trackConversion() needs an experimentKey, a distinctId and an event");
+      return null;
+    }
+    return this.experimentsCall<ConversionAnswer>("conversion", {
+      experiment_key: experimentKey,
+      distinct_id: distinctId,
+      event,
+      ...(properties ? { properties } : {}),
+      ...(value !== undefined ? { value } : {}),
+    });
+  }
+
+  private async experimentsCall<T>(path: "variant" | "conversion", body: Record<string, unknown>): Promise<T | null> {
+    if (this.disabled) return null;
+    const r = await postExperiments<T>({ host: this.host, apiKey: this.apiKey, fetch: this.o.fetch, timeoutMs: this.o.requestTimeoutMs }, path, body);
+    if (r.ok) return r.value;
+    const kind = r.status === 401 || r.status === 403 ? "unauthorized" : r.status !== undefined && r.status < 500 ? "rejected" : "retries_exhausted";
+    this.report(new ForesightError(kind, `experiments ${path}: ${r.message}`, [], r.status, r.field ? { field: r.field } : undefined, r.cause ? { cause: r.cause } : undefined));
+    return null;
   }
 
   /** Sends everything queued; resolves once the server has answered (or retries ran out). Never rejects. */
