@@ -142,6 +142,18 @@ describe("PDF", { timeout: 30_000 }, () => {
     expect(text).toContain("-12.25");
   });
 
+  it("prints names outside Latin-1 (Polish, Greek, Russian) as they are, and marks what the font lacks", async () => {
+    const doc: ReportDocument = {
+      ...DOC,
+      title: "Bookings by city — Łódź, Αθήνα, Москва",
+      tables: [{ title: "Cities", columns: [{ label: "City", type: "text" }, { label: "Bookings", type: "number" }], rows: [["İstanbul", 12], ["Kraków", 7], ["東京", 3]] }],
+    };
+    const { text } = await pdfText(await renderPdf(doc));
+    for (const s of ["Łódź", "Αθήνα", "Москва", "İstanbul", "Kraków"]) expect(text).toContain(s);
+    expect(text).toContain("??");
+    expect(text).not.toContain("東京");
+  });
+
   it("breaks long tables across pages and repeats the header", async () => {
     const rows = Array.from({ length: 120 }, (_, i) => [`Route ${i + 1}`, 1000 + i]);
     const doc: ReportDocument = { ...DOC, tables: [{ title: "Routes", columns: [{ label: "Route", type: "text" }, { label: "Revenue", type: "money" }], rows }] };

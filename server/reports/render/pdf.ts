@@ -1,14 +1,26 @@
+import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import { cellType, formatCell, type ReportDocument, type ReportTable } from "../document";
 
 const MARGIN = 40;
 const ROW_H = 16;
-const FONT = "Helvetica";
-const BOLD = "Helvetica-Bold";
+const FONT = "Body";
+const BOLD = "Body-Bold";
+/**
+ * DejaVu Sans (embedded, subset by pdfkit) rather than the standard Helvetica, whose WinAnsi
+ * encoding turned every character outside Latin-1 into "?": city and product names in Polish,
+ * Czech, Turkish, Greek or Russian now print as they are.
+ */
+const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`);
+const FONT_FILES = { [FONT]: fontFile("DejaVuSans.ttf"), [BOLD]: fontFile("DejaVuSans-Bold.ttf") };
 
-/** The standard PDF fonts speak WinAnsi only: anything outside Latin-1 and a few marks is replaced. */
+/**
+ * What DejaVu Sans draws: Latin (with Extended-A/B and Additional), IPA, Greek, Cyrillic,
+ * punctuation, currency, letterlike symbols, arrows and math operators. Anything else (CJK, say)
+ * would print as empty boxes; it becomes "?" so that the gap is visible and copyable.
+ */
 function pdfText(s: string): string {
-  return s.replace(/[^\x20-\x7e\xa0-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, "?");
+  return s.replace(/[^\x20-\x7e\xa0-\u052f\u1e00-\u1fff\u2000-\u206f\u20a0-\u20bf\u2100-\u22ff]/gu, "?");
 }
 
 function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable) {
@@ -57,6 +69,7 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable) {
 /** A4 PDF drawn with pdfkit (pure JS, no browser): title, period, then every table with its header. */
 export function renderPdf(doc: ReportDocument): Promise<Buffer> {
   const pdf = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: pdfText(doc.title), Subject: pdfText(doc.periodLabel), Creator: "Foresight" } });
+  for (const [name, file] of Object.entries(FONT_FILES)) pdf.registerFont(name, file);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on("data", (c: Buffer) => chunks.push(c));
