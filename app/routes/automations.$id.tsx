@@ -51,8 +51,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           : json<ActionData>({ intent, formError: `Test failed: ${r.error}` }, { status: 400 });
       }
       case "update": {
-        const current = await context.trpc.automations.get({ id });
-        await context.trpc.automations.update({ id, automation: ruleUpdateFromForm(form, current) as never });
+        await context.trpc.automations.update({ id, automation: ruleUpdateFromForm(form) as never });
         return json<ActionData>({ intent, success: "Saved: the rule applies to events from now on." });
       }
       case "delete":

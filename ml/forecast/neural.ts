@@ -1,5 +1,6 @@
 import { tf } from "../backend";
 import type { Fitted, Member } from "./types";
+import { mulberry32 } from "../prng";
 
 /**
  * A global neural forecaster: one small MLP trained across a set of series on normalised
@@ -38,17 +39,6 @@ function normaliser(window: number[]): { mu: number; sigma: number } {
   return { mu, sigma: sd > 1e-9 * Math.max(1, Math.abs(mu)) ? sd : Math.max(1e-9, Math.abs(mu) * 0.01, 1e-9) };
 }
 
-/** mulberry32: a small seeded PRNG for the shuffle order. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every (window, next H) pair of every series, normalised by the window. */
 export function trainingWindows(series: number[][], L: number, H: number): { x: number[][]; y: number[][] } {
@@ -109,7 +99,7 @@ export async function trainGlobalModel(series: number[][], config: NeuralConfig)
   const { x, y } = trainingWindows(series, config.windowLength, config.horizon);
   if (x.length === 0) throw new Error("neural: no training windows (series shorter than window + horizon)");
   const model = buildModel(config);
-  const rand = prng(config.seed);
+  const rand = mulberry32(config.seed); // the shuffle order
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = x.map((_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {

@@ -77,6 +77,10 @@ export const automationInput = z
 export type AutomationInput = z.infer<typeof automationInput>;
 export type AutomationInputRaw = z.input<typeof automationInput>;
 
+/** A changed rule: as automationInput, except that leaving out `enabled` keeps the rule on or off as it is. */
+export const automationUpdate = automationInput.extend({ enabled: z.boolean().optional() });
+export type AutomationUpdate = z.infer<typeof automationUpdate>;
+
 /** A cohort posted to a webhook: its members' distinct ids and the chosen person properties. */
 export const audienceSyncInput = z
   .object({

@@ -1,7 +1,7 @@
 import type { Prisma } from "../db/generated/client";
 import type { Deps } from "../deps";
 import { QueryInputError } from "../query/errors";
-import { automationAction, automationTrigger, REDACTED, type AutomationAction, type AutomationInput, type FiringStatus } from "./schema";
+import { automationAction, automationTrigger, REDACTED, type AutomationAction, type AutomationInput, type AutomationUpdate, type FiringStatus } from "./schema";
 
 type PrismaClient = Deps["db"]["prisma"];
 type Row = Awaited<ReturnType<PrismaClient["automation"]["findFirstOrThrow"]>>;
@@ -85,9 +85,11 @@ async function resume(prisma: PrismaClient, id: string) {
   });
 }
 
-export async function updateAutomation(prisma: PrismaClient, projectId: string, id: string, input: AutomationInput) {
+/** Changes a rule; without `enabled` it stays on or off as it was. */
+export async function updateAutomation(prisma: PrismaClient, projectId: string, id: string, update: AutomationUpdate) {
   const previous = await prisma.automation.findFirst({ where: { id, projectId } });
   if (!previous) return null;
+  const input: AutomationInput = { ...update, enabled: update.enabled ?? previous.enabled };
   if (input.enabled && !previous.enabled) await resume(prisma, id);
   return automationView(await prisma.automation.update({ where: { id }, data: columns(input, previous) }));
 }

@@ -201,9 +201,13 @@ describe("automations through the real worker", () => {
 
     const made = await c.create({ ...base, trigger: { event: "x" } });
     expect(await viewer.caller.automations.get({ id: made.id })).toMatchObject({ name: "Bad", action: { secret: "•••" } });
-    await c.update({ id: made.id, automation: { ...base, name: "Renamed", trigger: { event: "x" }, action: { ...base.action, secret: "•••" } } });
+    await c.setEnabled({ id: made.id, enabled: false });
+    // An update that leaves out `enabled` keeps the rule off; the redacted secret keeps the stored one.
+    await c.update({ id: made.id, automation: { name: "Renamed", trigger: { event: "x" }, action: { ...base.action, secret: "•••" } } });
     const stored = await env.db.prisma.automation.findUniqueOrThrow({ where: { id: made.id } });
-    expect(stored).toMatchObject({ name: "Renamed", action: { url: hook.url("/x"), secret: SECRET } });
+    expect(stored).toMatchObject({ name: "Renamed", enabled: false, action: { url: hook.url("/x"), secret: SECRET } });
+    await c.update({ id: made.id, automation: { name: "Renamed", trigger: { event: "x" }, action: { ...base.action, secret: "•••" }, enabled: true } });
+    expect((await env.db.prisma.automation.findUniqueOrThrow({ where: { id: made.id } })).enabled).toBe(true);
     await c.delete({ id: made.id });
     await expect(c.get({ id: made.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

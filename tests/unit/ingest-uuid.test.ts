@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { eventUuid, isUuid, uuidFromName, uuidv7 } from "../../server/ingest/uuid";
+import { mulberry32 as prng } from "../../ml/prng";
 
 /** The definition isUuid replaced, kept here as the reference. */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("isUuid (char-code check)", () => {
   it("agrees with the regex on UUIDs with one character changed, in both cases", () => {

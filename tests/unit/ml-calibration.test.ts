@@ -6,7 +6,7 @@ import { seasonalNaiveMember } from "../../ml/forecast/naive";
 import { thetaMember } from "../../ml/forecast/theta";
 import { coverage, mase, maseScale, meanWidth, pinball, smape, winkler } from "../../ml/metrics";
 import { STATISTICAL_MEMBERS } from "../../ml/forecast/engine";
-import { normals } from "../support/seeded-normals";
+import { normals } from "../support/seeded";
 
 describe("metrics", () => {
   it("MASE, sMAPE, coverage, width, Winkler and pinball on hand-worked cases", () => {

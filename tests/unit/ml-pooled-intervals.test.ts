@@ -4,7 +4,7 @@ import { etsMember } from "../../ml/forecast/ets";
 import { seasonalNaiveMember } from "../../ml/forecast/naive";
 import { thetaMember } from "../../ml/forecast/theta";
 import { coverage, maseScale } from "../../ml/metrics";
-import { normals } from "../support/seeded-normals";
+import { normals } from "../support/seeded";
 
 const members = [seasonalNaiveMember, etsMember, thetaMember];
 

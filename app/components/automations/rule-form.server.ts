@@ -60,7 +60,7 @@ export function ruleFromForm(form: FormData) {
     name: text(form, "name"),
     trigger: {
       event: text(form, "event"),
-      ...(form.has("filters") ? { filters: filtersOf(form) } : {}),
+      filters: filtersOf(form),
       ...(absentEvent ? { absentEvent, withinSeconds: minutes(form, "withinMinutes") } : {}),
     },
     delaySeconds: minutes(form, "delayMinutes") ?? 0,
@@ -72,19 +72,10 @@ export function ruleFromForm(form: FormData) {
   } as const;
 }
 
-/**
- * The edited rule: what the form holds, plus what it does not edit and must keep: the on/off
- * state, the webhook secret when left blank, and the filters when the form sent none (a form
- * without the filters field).
- */
-export function ruleUpdateFromForm(form: FormData, current: { trigger: { filters?: unknown }; enabled: boolean }) {
+/** The edited rule: a webhook secret left blank keeps the stored one (on/off is not sent, so it stays). */
+export function ruleUpdateFromForm(form: FormData) {
   const rule = ruleFromForm(form);
-  return {
-    ...rule,
-    trigger: { ...rule.trigger, ...(!form.has("filters") && current.trigger.filters ? { filters: current.trigger.filters } : {}) },
-    action: rule.action.kind === "webhook" && !rule.action.secret ? { ...rule.action, secret: REDACTED } : rule.action,
-    enabled: current.enabled,
-  };
+  return rule.action.kind === "webhook" && !rule.action.secret ? { ...rule, action: { ...rule.action, secret: REDACTED } } : rule;
 }
 
 /** "seconds:N" (a period set through the API, offered as is by the edit form), else null. */

@@ -4,15 +4,10 @@ import { Group } from "@visx/group";
 import { scaleLinear, scalePoint } from "@visx/scale";
 import { Area, LinePath } from "@visx/shape";
 import { CHART_WIDTH, ChartSvg, colorAt, formatNumber, MARGIN, thin } from "../charts/chart-kit";
+import type { TrendsForecastBand } from "../charts/TrendsChart";
 
-export interface ForecastBandData {
-  dates: string[];
-  mean: number[];
-  lo80: number[];
-  hi80: number[];
-  lo95: number[];
-  hi95: number[];
-}
+/** The forecast after the history: the trends chart's band shape. */
+export type ForecastBandData = TrendsForecastBand;
 
 const HEIGHT = 320;
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import { cellType, formatCell, type ReportDocument, type ReportTable } from "../document";
@@ -11,8 +12,13 @@ const BOLD = "Body-Bold";
  * encoding turned every character outside Latin-1 into "?": city and product names in Polish,
  * Czech, Turkish, Greek or Russian now print as they are.
  */
-const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`);
-const FONT_FILES = { [FONT]: fontFile("DejaVuSans.ttf"), [BOLD]: fontFile("DejaVuSans-Bold.ttf") };
+const FONT_FILES = { [FONT]: "DejaVuSans.ttf", [BOLD]: "DejaVuSans-Bold.ttf" };
+let fontBytes: Array<[string, Buffer]> | null = null;
+/** The two font files, read once per process at the first PDF (not at start-up). */
+function fonts(): Array<[string, Buffer]> {
+  const resolve = createRequire(import.meta.url).resolve;
+  return (fontBytes ??= Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(resolve(`dejavu-fonts-ttf/ttf/${file}`))]));
+}
 
 /**
  * What DejaVu Sans draws: Latin (with Extended-A/B and Additional), IPA, Greek, Cyrillic,
@@ -69,7 +75,7 @@ function drawTable(pdf: PDFKit.PDFDocument, table: ReportTable) {
 /** A4 PDF drawn with pdfkit (pure JS, no browser): title, period, then every table with its header. */
 export function renderPdf(doc: ReportDocument): Promise<Buffer> {
   const pdf = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: pdfText(doc.title), Subject: pdfText(doc.periodLabel), Creator: "Foresight" } });
-  for (const [name, file] of Object.entries(FONT_FILES)) pdf.registerFont(name, file);
+  for (const [name, bytes] of fonts()) pdf.registerFont(name, bytes);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on("data", (c: Buffer) => chunks.push(c));

@@ -5,6 +5,7 @@ import {
   audienceMembers,
   audienceSyncInput,
   automationInput,
+  automationUpdate,
   createAudienceSync,
   createAutomation,
   deleteAudienceSync,
@@ -53,7 +54,7 @@ export const automationsRouter = router({
     return a;
   }),
 
-  update: write.input(z.object({ id: z.uuid(), automation: automationInput })).mutation(async ({ ctx, input }) => {
+  update: write.input(z.object({ id: z.uuid(), automation: automationUpdate })).mutation(async ({ ctx, input }) => {
     const a = await updateAutomation(ctx.deps.db.prisma, ctx.project.id, input.id, input.automation);
     if (!a) throw notFound();
     await audit(ctx.deps.db.prisma, { actorId: ctx.user.id, action: "automation.updated", targetType: "automation", targetId: a.id, details: {}, ip: ctx.ip });

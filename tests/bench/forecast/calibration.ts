@@ -8,7 +8,7 @@ import { etsMember } from "../../../ml/forecast/ets";
 import { seasonalNaiveMember } from "../../../ml/forecast/naive";
 import { thetaMember } from "../../../ml/forecast/theta";
 import { coverage, maseScale, meanWidth, winkler } from "../../../ml/metrics";
-import { normals } from "../../support/seeded-normals";
+import { normals } from "../../support/seeded";
 
 const settings = [
   {

@@ -2,6 +2,7 @@ import { enrich } from "../../../server/ingest/enrich/enrich";
 import type { IngestRow } from "../../../server/ingest/ingest-row";
 import { isProblem, normalizeEvent } from "../../../server/ingest/normalize";
 import { uuidFromName, uuidv7 } from "../../../server/ingest/uuid";
+import { mulberry32 as prng } from "../../../ml/prng";
 
 /** What a travel site's posthog-js would send: one event in the capture wire format. */
 export interface WireEvent {
@@ -21,17 +22,6 @@ export const USER_AGENTS = [
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
 ];
 
-/** mulberry32: a small seeded PRNG, so every run sends the same events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOST = "www.wanderly.travel";
 const CITIES = ["paris", "lisbon", "rome", "barcelona", "new-york", "tokyo", "bangkok", "london", "berlin", "reykjavik", "cancun", "bali"];
