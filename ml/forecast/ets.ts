@@ -3,14 +3,20 @@ import { classicalSeasonalIndices } from "./season";
 import type { Fitted, Member } from "./types";
 
 /**
- * Exponential smoothing in the innovations state-space form with additive errors (Hyndman,
- * Koehler, Ord & Snyder, "Forecasting with Exponential Smoothing", 2008, Table 2.2/2.3, and
- * Hyndman & Athanasopoulos, FPP 2nd ed., ch. 7). Trend N / A / Ad, seasonality N / A / M.
+ * Exponential smoothing in the innovations state-space form (Hyndman, Koehler, Ord & Snyder,
+ * "Forecasting with Exponential Smoothing", 2008, Tables 2.2/2.3, and Hyndman & Athanasopoulos,
+ * FPP 2nd ed., ch. 7). Error A / M, trend N / A / Ad, seasonality N / A / M.
+ * Written with the raw one-step error e = y - yhat, the state recursions of a multiplicative-error
+ * model are those of its additive-error twin (the relative error is e / yhat); the two differ in
+ * their likelihood, so in the parameters estimated and in which form the AICc picks.
  */
+export type ErrorKind = "A" | "M";
 export type TrendKind = "N" | "A" | "Ad";
 export type SeasonKind = "N" | "A" | "M";
 
 export interface EtsParams {
+  /** Error kind; absent means additive. */
+  error?: ErrorKind;
   trend: TrendKind;
   season: SeasonKind;
   m: number;
@@ -27,6 +33,9 @@ export interface EtsParams {
 
 export interface EtsRun {
   sse: number;
+  /** Sum of squared relative errors (e / yhat)^2 and of log |yhat|: the multiplicative-error likelihood's terms. */
+  sseRelative: number;
+  sumLogFitted: number;
   fitted: number[];
   level: number;
   slope: number;
@@ -44,6 +53,9 @@ export function etsFilter(y: number[], p: EtsParams): EtsRun {
   const season = sk === "N" ? [] : p.s0.slice();
   const fitted: number[] = [];
   let sse = 0;
+  let sseRelative = 0;
+  let sumLogFitted = 0;
+  const relative = p.error === "M";
   let ok = true;
   for (let t = 0; t < y.length; t++) {
     const base = l + phi * b;
@@ -52,6 +64,11 @@ export function etsFilter(y: number[], p: EtsParams): EtsRun {
     const e = y[t]! - yhat;
     fitted.push(yhat);
     sse += e * e;
+    if (relative) {
+      if (!(yhat > 0)) ok = false;
+      sseRelative += (e / yhat) ** 2;
+      sumLogFitted += Math.log(Math.abs(yhat));
+    }
     if (sk === "M") {
       if (!(s > 0) || !(base > 0)) ok = false;
       l = base + (p.alpha * e) / s;
@@ -64,7 +81,7 @@ export function etsFilter(y: number[], p: EtsParams): EtsRun {
     }
     if (!Number.isFinite(l)) ok = false;
   }
-  return { sse, fitted, level: l, slope: trend === "N" ? 0 : b, season, ok };
+  return { sse, sseRelative, sumLogFitted, fitted, level: l, slope: trend === "N" ? 0 : b, season, ok };
 }
 
 /** h-step point forecasts from the end state of a run. */
@@ -123,20 +140,49 @@ export interface EtsFit {
 }
 
 /**
- * Fits one ETS form by maximum likelihood. With additive Gaussian errors the concentrated
- * log-likelihood is -n/2 log(SSE/n) + const, so this minimises SSE over
- * 0 < alpha < 1, 0 < beta < alpha, 0 < gamma < 1 - alpha, 0.8 <= phi <= 0.98 (the usual region,
- * Hyndman et al. 2008 section 5.3) and over l0, b0; the seasonal initial states stay at their
- * heuristic values. Returns null when no valid fit exists.
+ * Which forms automatic selection tries and what is estimated.
+ * - errors "additive": additive-error forms only, every season kind (the engine's first ETS);
+ *   "both": R forecast::ets's default set (restrict = TRUE, no multiplicative trend): additive and
+ *   multiplicative errors, but no additive error with a multiplicative season (those forms have
+ *   infinite forecast variance, Hyndman et al. 2008 section 15.1), multiplicative ones only for
+ *   positive data.
+ * - estimateSeason: the m - 1 free initial seasonal states are estimated with the rest (as R does);
+ *   otherwise they stay at their heuristic values.
  */
-export function fitEts(y: number[], m: number, trend: TrendKind, season: SeasonKind): EtsFit | null {
+export interface EtsOptions {
+  errors?: "additive" | "both";
+  estimateSeason?: boolean;
+}
+
+/** What the engine's ETS members use (ADR 0025: chosen by tests/bench/forecast/select.ts). */
+export const ETS_DEFAULTS: EtsOptions = { errors: "additive", estimateSeason: false };
+
+/**
+ * -2 log-likelihood up to a constant shared by every form (Hyndman et al. 2008 section 5.2):
+ * n log(SSE / n) with additive errors, n log(sum (e / yhat)^2 / n) + 2 sum log |yhat| with
+ * multiplicative ones.
+ */
+export function minus2LogLik(run: EtsRun, n: number, error: ErrorKind = "A"): number {
+  return error === "M" ? n * Math.log(Math.max(run.sseRelative, 1e-300) / n) + 2 * run.sumLogFitted : n * Math.log(Math.max(run.sse, 1e-300) / n);
+}
+
+/**
+ * Fits one ETS form by maximum likelihood over
+ * 0 < alpha < 1, 0 < beta < alpha, 0 < gamma < 1 - alpha, 0.8 <= phi <= 0.98 (the usual region,
+ * Hyndman et al. 2008 section 5.3) and over l0, b0 (and the free initial seasonal states when
+ * `estimateSeason`; their sum stays 0, or m for a multiplicative season). Returns null when no
+ * valid fit exists.
+ */
+export function fitEts(y: number[], m: number, trend: TrendKind, season: SeasonKind, error: ErrorKind = "A", options: { estimateSeason?: boolean } = {}): EtsFit | null {
   const n = y.length;
   if (season !== "N" && (m < 2 || n < 2 * m + 2)) return null;
-  if (season === "M" && y.some((v) => !(v > 0))) return null;
+  if ((season === "M" || error === "M") && y.some((v) => !(v > 0))) return null;
   const init = initialStates(y, m, trend, season);
   const scale = Math.max(1e-9, sd(y));
   const hasB = trend !== "N";
   const hasS = season !== "N";
+  const freeSeason = hasS && options.estimateSeason === true ? m - 1 : 0;
+  const seasonStep = season === "M" ? 0.05 : 0.1 * scale;
   const decode = (x: number[]): EtsParams => {
     let i = 0;
     const alpha = 0.0001 + 0.9998 * sigmoid(x[i++]!);
@@ -145,7 +191,18 @@ export function fitEts(y: number[], m: number, trend: TrendKind, season: SeasonK
     const phi = trend === "Ad" ? 0.8 + 0.18 * sigmoid(x[i++]!) : 1;
     const l0 = init.l0 + x[i++]! * scale;
     const b0 = hasB ? init.b0 + (x[i++]! * scale) / 10 : 0;
-    return { trend, season, m, alpha, beta, gamma, phi, l0, b0, s0: init.s0 };
+    let s0 = init.s0;
+    if (freeSeason) {
+      s0 = init.s0.slice();
+      let sum = 0;
+      for (let j = 0; j < freeSeason; j++) {
+        const d = x[i++]! * seasonStep;
+        s0[j] = s0[j]! + d;
+        sum += d;
+      }
+      s0[m - 1] = s0[m - 1]! - sum;
+    }
+    return { error, trend, season, m, alpha, beta, gamma, phi, l0, b0, s0 };
   };
   const x0 = [logit(0.3)];
   if (hasB) x0.push(logit(0.1));
@@ -153,23 +210,30 @@ export function fitEts(y: number[], m: number, trend: TrendKind, season: SeasonK
   if (trend === "Ad") x0.push(logit(0.5));
   x0.push(0);
   if (hasB) x0.push(0);
+  for (let j = 0; j < freeSeason; j++) x0.push(0);
   const objective = (x: number[]): number => {
     const r = etsFilter(y, decode(x));
-    return r.ok ? r.sse : Infinity;
+    // With additive errors minimising SSE is maximising the likelihood (and keeps the search the engine's first ETS made).
+    return r.ok ? (error === "M" ? minus2LogLik(r, n, error) : r.sse) : Infinity;
   };
   const best = nelderMead(objective, x0, { step: x0.map(() => 0.5), maxIterations: 400 * x0.length, tolerance: 1e-10 });
   if (!Number.isFinite(best.fx)) return null;
   const params = decode(best.x);
   const run = etsFilter(y, params);
   const k = 1 + (hasB ? 1 : 0) + (hasS ? 1 : 0) + (trend === "Ad" ? 1 : 0) + 1 + (hasB ? 1 : 0) + (hasS ? m - 1 : 0) + 1;
-  const aicc = aiccOf(run.sse, n, k);
+  const aicc = aiccFrom(minus2LogLik(run, n, error), n, k);
   return { params, run, n, aicc, k };
+}
+
+/** AICc = -2 log L + 2k + 2k(k+1)/(n-k-1). */
+export function aiccFrom(m2ll: number, n: number, k: number): number {
+  if (n - k - 1 <= 0) return Infinity;
+  return m2ll + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
 }
 
 /** AICc for additive Gaussian errors: n log(SSE/n) + 2k + 2k(k+1)/(n-k-1) (constants dropped). */
 export function aiccOf(sse: number, n: number, k: number): number {
-  if (n - k - 1 <= 0) return Infinity;
-  return n * Math.log(Math.max(sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+  return aiccFrom(n * Math.log(Math.max(sse, 1e-300) / n), n, k);
 }
 
 function sd(y: number[]): number {
@@ -177,20 +241,27 @@ function sd(y: number[]): number {
   return Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, y.length - 1));
 }
 
-/** The forms tried by automatic selection for season length m and data y. */
-export function candidateForms(y: number[], m: number): [TrendKind, SeasonKind][] {
-  const seasons: SeasonKind[] = m > 1 && y.length >= 2 * m + 2 ? ["N", "A", ...(y.every((v) => v > 0) ? (["M"] as const) : [])] : ["N"];
-  const forms: [TrendKind, SeasonKind][] = [];
-  for (const s of seasons) for (const t of ["N", "A", "Ad"] as const) forms.push([t, s]);
+/** The forms (error, trend, season) tried by automatic selection for season length m and data y. */
+export function candidateForms(y: number[], m: number, errors: EtsOptions["errors"] = "additive"): [ErrorKind, TrendKind, SeasonKind][] {
+  const positive = y.every((v) => v > 0);
+  const seasons: SeasonKind[] = m > 1 && y.length >= 2 * m + 2 ? ["N", "A", ...(positive ? (["M"] as const) : [])] : ["N"];
+  const errorKinds: ErrorKind[] = errors === "both" && positive ? ["A", "M"] : ["A"];
+  const forms: [ErrorKind, TrendKind, SeasonKind][] = [];
+  for (const e of errorKinds) {
+    for (const s of seasons) {
+      if (errors === "both" && e === "A" && s === "M") continue;
+      for (const t of ["N", "A", "Ad"] as const) forms.push([e, t, s]);
+    }
+  }
   return forms;
 }
 
 /** Fits every candidate form (or those whose trend `only` allows) and keeps the smallest AICc. */
-export function autoEts(y: number[], m: number, only?: TrendKind[]): EtsFit {
+export function autoEts(y: number[], m: number, only?: TrendKind[], options: EtsOptions = ETS_DEFAULTS): EtsFit {
   let best: EtsFit | null = null;
-  for (const [t, s] of candidateForms(y, m)) {
+  for (const [e, t, s] of candidateForms(y, m, options.errors)) {
     if (only && !only.includes(t)) continue;
-    const fit = fitEts(y, m, t, s);
+    const fit = fitEts(y, m, t, s, e, options);
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   if (!best) throw new Error("ets: no form could be fitted");
@@ -202,32 +273,41 @@ function fittedFrom(params: EtsParams, y: number[], extra: Record<string, unknow
   return {
     forecast: (h) => etsForecast(run, params, y.length, h),
     refilter: (longer) => fittedFrom(params, longer, extra),
-    describe: () => ({ method: `ETS(A,${params.trend},${params.season})`, ...params, ...extra }),
+    describe: () => ({ method: `ETS(${params.error ?? "A"},${params.trend},${params.season})`, ...params, ...extra }),
   };
 }
 
-export const etsMember: Member = {
-  name: "ets",
-  minLength: () => 6,
-  fit(y, m) {
-    const best = autoEts(y, m);
-    return fittedFrom(best.params, y, { aicc: best.aicc });
-  },
-};
+/** Automatic ETS (form by AICc) with the given options; `etsMember` uses ETS_DEFAULTS. */
+export function etsMemberWith(options: EtsOptions, name = "ets"): Member {
+  return {
+    name,
+    minLength: () => 6,
+    fit(y, m) {
+      const best = autoEts(y, m, undefined, options);
+      return fittedFrom(best.params, y, { aicc: best.aicc });
+    },
+  };
+}
+
+export const etsMember: Member = etsMemberWith(ETS_DEFAULTS);
 
 /**
  * Damped-trend exponential smoothing (Gardner & McKenzie 1985): ETS(A,Ad,N/A/M) with the season
  * chosen by AICc. A robust benchmark on the M-competitions (Makridakis & Hibon 2000), and unlike
  * the automatic choice it never extrapolates a linear trend without bound.
  */
-export const dampedEtsMember: Member = {
-  name: "damped",
-  minLength: () => 6,
-  fit(y, m) {
-    const best = autoEts(y, m, ["Ad"]);
-    return fittedFrom(best.params, y, { aicc: best.aicc });
-  },
-};
+export function dampedEtsMemberWith(options: EtsOptions, name = "damped"): Member {
+  return {
+    name,
+    minLength: () => 6,
+    fit(y, m) {
+      const best = autoEts(y, m, ["Ad"], options);
+      return fittedFrom(best.params, y, { aicc: best.aicc });
+    },
+  };
+}
+
+export const dampedEtsMember: Member = dampedEtsMemberWith(ETS_DEFAULTS);
 
 /** For tests and callers that fix the parameters: a Fitted for given parameters. */
 export function etsWithParams(params: EtsParams, y: number[]): Fitted {

@@ -35,8 +35,14 @@ import Papa from "papaparse";
  *   series. @observablehq/sample-datasets is therefore not installed.
  * No npm package reachable here ships the M1/M3/M4 or tourism competition data or the R
  * datasets (AirPassengers etc.); see BENCHMARKS.md.
+ *
+ * referenceSeries() (set "R", session 5) is not npm data and never in the headline: every monthly
+ * and quarterly series of R's `datasets` package and of the `forecast` package's data (R 4.2.2,
+ * forecast 8.20 from Debian 12), exported once by r/export-datasets.R (its rule is there) into
+ * r/r-datasets.csv, which is committed. Quarterly: the native quarterly series and the monthly
+ * ones made quarterly the same way as above.
  */
-export type BenchSet = "vega" | "births" | "wages" | "daily";
+export type BenchSet = "vega" | "births" | "wages" | "daily" | "R";
 
 export interface BenchSeries {
   name: string;
@@ -205,6 +211,34 @@ function toQuarterly(s: Monthly): number[] {
     out.push(s.flow ? sum : sum / 3);
   }
   return out;
+}
+
+function monthsFrom(start: string, n: number): string[] {
+  const [y, m] = start.split("-").map(Number);
+  return Array.from({ length: n }, (_, i) => {
+    const k = y! * 12 + (m! - 1) + i;
+    return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`;
+  });
+}
+
+/** The reference set "R" (see the top of this file); not npm data, not in the headline. */
+export function referenceSeries(): BenchSeries[] {
+  const file = path.join(benchDir, "r", "r-datasets.csv");
+  const rows = Papa.parse<Record<string, string>>(readFileSync(file, "utf8"), { header: true, skipEmptyLines: true }).data;
+  const monthly: Monthly[] = [];
+  const quarterly: BenchSeries[] = [];
+  for (const r of rows) {
+    const values = r.values!.split(" ").map(Number);
+    if (values.some((v) => !Number.isFinite(v))) throw new Error(`R/${r.name}: non-numeric value`);
+    if (r.frequency === "12") monthly.push({ name: `R/${r.name}`, months: monthsFrom(r.start!, values.length), values, flow: r.flow === "1" });
+    else if (r.frequency === "4") quarterly.push({ name: `R/${r.name}`, set: "R", frequency: "quarterly", values });
+    else throw new Error(`R/${r.name}: frequency ${r.frequency}`);
+  }
+  return [
+    ...monthly.map((s) => ({ name: s.name, set: "R" as const, frequency: "monthly" as const, values: s.values })),
+    ...quarterly,
+    ...monthly.map((s) => ({ name: s.name, set: "R" as const, frequency: "quarterly" as const, values: toQuarterly(s) })),
+  ];
 }
 
 export function benchSeries(): BenchSeries[] {

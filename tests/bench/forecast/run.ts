@@ -2,114 +2,111 @@
  * Public-data forecast evaluation (issue 5): real monthly and quarterly series shipped in npm
  * packages (data.ts: sets vega, births, wages, daily), the last 18 (monthly) / 8 (quarterly)
  * points held out, every member, the combination and seasonal naive scored on them.
- * Run: npx tsx tests/bench/forecast/run.ts
+ * Run: npx tsx tests/bench/forecast/run.ts [--no-peer]
  * The engine's settings (combination rule, members, origins, interval scaling, pooled scores,
  * interval source and calibration window) were chosen by select.ts on data before the holdout
  * (docs/decisions/0021, 0023) and are not changed here: the engine's defaults, with weights from
  * pooled backtest scores; the intervals from each series' own residuals (select.ts kept them over
  * the cross-series pooled and blended intervals on the validation window, ADR 0023).
- * Exits 1 only when an acceptance check fails on the headline set (all series), never on time.
+ * Peer engine (session 5, ADR 0025): when Rscript and R's forecast package are installed (Debian:
+ * apt-get install --no-install-recommends r-cran-forecast), R's ets, auto.arima, thetaf and snaive
+ * forecast the same training points and are scored beside Foresight's; and a reference set that
+ * is not npm data, R's own monthly and quarterly datasets (data.ts referenceSeries), is scored by
+ * both engines. Neither is part of the headline or its acceptance checks.
+ * Exits 1 only when an acceptance check fails on the headline set (all npm series), never on time.
  */
 import { initBackend } from "../../../ml/backend";
-import { analyseSeries, combineAnalysis, minimumLength, planBacktest, pooledBacktestScores, STATISTICAL_MEMBERS, type ForecastBand } from "../../../ml/forecast/engine";
-import { DEFAULT_NEURAL, neuralMember, trainGlobalModel } from "../../../ml/forecast/neural";
-import { detectSeasonLength } from "../../../ml/forecast/season";
-import { coverage, mase, mean, smape } from "../../../ml/metrics";
-import { benchSeries, type BenchSeries } from "./data";
+import { benchSeries, referenceSeries, type BenchSeries } from "./data";
+import { ENGINE_METHODS, evaluateEngine, HOLDOUT, printTable, splitSeries, summarise, type Frequency, type Row, type Summary } from "./evaluate";
+import { evaluatePeer, PEER_METHODS, peerVersion } from "./peer-r";
 
-const HOLDOUT = { monthly: 18, quarterly: 8 } as const;
-const SCALE_M = { monthly: 12, quarterly: 4 } as const;
-/** Weights from backtest scores pooled over each frequency's series (select.ts chose this; see ADR 0021). */
-const POOLED = true;
+const FREQS: Frequency[] = ["monthly", "quarterly"];
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface Score {
-  mase: number;
-  smape: number;
-  c80: number;
-  c95: number;
+async function evaluateAll(series: BenchSeries[], peer: boolean, skipped: string[]): Promise<{ rows: Row[]; peerSeconds: Record<string, number> }> {
+  const rows: Row[] = [];
+  const peerSeconds: Record<string, number> = {};
+  for (const freq of FREQS) {
+    const splits = splitSeries(series.filter((s) => s.frequency === freq), skipped);
+    rows.push(...(await evaluateEngine(freq, splits, log)));
+    if (peer) {
+      const t0 = Date.now();
+      const p = await evaluatePeer(splits);
+      rows.push(...p.rows);
+      skipped.push(...p.failed.map((f) => `${f} (R failed)`));
+      for (const [k, v] of Object.entries(p.seconds)) peerSeconds[k] = (peerSeconds[k] ?? 0) + v;
+      log(`${freq}: peer engine on ${splits.length} series in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  }
+  return { rows, peerSeconds };
+}
+
+/** The acceptance checks of issue 5 (combination against every member and seasonal naive, coverage). */
+function checks(freq: string, table: Summary[]): string[] {
+  const failures: string[] = [];
+  const comb = table.find((t) => t.method === "combination")!;
+  for (const t of table.filter((t) => ENGINE_METHODS.includes(t.method) && t.method !== "combination")) {
+    if (!(comb.mase < t.mase)) failures.push(`${freq}: combination MASE ${comb.mase.toFixed(3)} does not beat ${t.method} ${t.mase.toFixed(3)}`);
+  }
+  const sn = table.find((t) => t.method === "snaive")!;
+  if (!(comb.mase < 0.9 * sn.mase)) failures.push(`${freq}: combination MASE ${comb.mase.toFixed(3)} not clearly (10%) below seasonal naive ${sn.mase.toFixed(3)}`);
+  if (Math.abs(comb.c80 - 80) > 5) failures.push(`${freq}: combination 80% coverage ${comb.c80.toFixed(1)}`);
+  if (Math.abs(comb.c95 - 95) > 5) failures.push(`${freq}: combination 95% coverage ${comb.c95.toFixed(1)}`);
+  return failures;
+}
+
+/** R's snaive and Foresight's must forecast the same points wherever the engine used m = 12 / 4 (a check that both engines got the same data). */
+function snaiveAgreement(rows: Row[]): string {
+  let same = 0;
+  let total = 0;
+  for (const r of rows.filter((x) => x.method === "R snaive")) {
+    const ours = rows.find((x) => x.method === "snaive" && x.freq === r.freq && x.series === r.series);
+    if (!ours || ours.m !== (r.freq === "monthly" ? 12 : 4)) continue;
+    total++;
+    if (Math.abs(ours.score.mase - r.score.mase) <= 1e-9 * Math.max(1, Math.abs(r.score.mase))) same++;
+  }
+  return `${same} of ${total}`;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const backend = await initBackend({ info: () => {}, warn: () => {} });
-  const rows: { freq: string; set: string; group: string; series: string; method: string; score: Score }[] = [];
+  const version = process.argv.includes("--no-peer") ? null : peerVersion();
+  if (!version && !process.argv.includes("--no-peer")) log("peer engine not available (Rscript with the forecast package); Debian: apt-get install --no-install-recommends r-cran-forecast");
+  const methods = [...ENGINE_METHODS, ...(version ? PEER_METHODS : [])];
   const skipped: string[] = [];
-  for (const freq of ["monthly", "quarterly"] as const) {
-    const H = HOLDOUT[freq];
-    const all = benchSeries().filter((s) => s.frequency === freq);
-    const usable: { s: BenchSeries; train: number[]; test: number[]; m: number }[] = [];
-    for (const s of all) {
-      const train = s.values.slice(0, -H);
-      const test = s.values.slice(-H);
-      const m = detectSeasonLength(train, freq);
-      if (train.length < minimumLength(H, 1)) {
-        skipped.push(`${freq} ${s.name} (${s.values.length} points)`);
-        continue;
-      }
-      usable.push({ s, train, test, m: train.length < minimumLength(H, m) ? 1 : m });
-    }
-    const windowLength = Math.max(2 * SCALE_M[freq], H);
-    const config = { ...DEFAULT_NEURAL, horizon: H, windowLength };
-    const t0 = Date.now();
-    const beforeOrigins = await trainGlobalModel(usable.map((u) => u.train.slice(0, planBacktest(u.train.length, H, u.m, undefined, windowLength).firstOrigin)), config);
-    const full = await trainGlobalModel(usable.map((u) => u.train), config);
-    process.stderr.write(`${freq}: trained 2 global models on ${usable.length} series in ${((Date.now() - t0) / 1000).toFixed(1)} s (${backend})\n`);
-    const members = [...STATISTICAL_MEMBERS, neuralMember(beforeOrigins, full)];
-    const analysed = usable.map((u) => ({ ...u, a: analyseSeries(u.train, { horizon: H, seasonLength: u.m, members }) }));
-    // Pooled only over series where every member ran (the others are left out of the means anyway).
-    const pooled = pooledBacktestScores(analysed.filter((x) => x.a.members.length === members.length).map((x) => x.a));
-    process.stderr.write(`${freq}: pooled backtest MASE ${Object.entries(pooled).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}\n`);
-    for (const { s, train, test, a } of analysed) {
-      const r = combineAnalysis(a, { pooledScores: POOLED ? pooled : undefined });
-      const score = (b: ForecastBand): Score => ({
-        mase: mase(test, b.mean, train, SCALE_M[freq]),
-        smape: smape(test, b.mean),
-        c80: coverage(test, b.lo80, b.hi80),
-        c95: coverage(test, b.lo95, b.hi95),
-      });
-      const group = s.name.split("/")[0]!.replace(/^sp500$/, "stock");
-      rows.push({ freq, set: s.set, group, series: s.name, method: "combination", score: score(r) });
-      for (const mb of r.members) rows.push({ freq, set: s.set, group, series: s.name, method: mb.name, score: score(mb) });
-    }
-  }
-  const methods = ["combination", ...STATISTICAL_MEMBERS.map((mb) => mb.name), "neural"];
-  // Means are over the series every method forecast (a member too long-windowed for a short
-  // series is left out of its engine run; comparing means over different sets would mislead).
-  const complete = new Set(
-    [...new Set(rows.map((r) => `${r.freq}|${r.series}`))].filter((k) => methods.every((m) => rows.some((r) => `${r.freq}|${r.series}` === k && r.method === m))),
-  );
-  for (const k of new Set(rows.map((r) => `${r.freq}|${r.series}`))) if (!complete.has(k)) skipped.push(`${k.replace("|", " ")} (not every member could run)`);
-  const summary = (filter: (r: (typeof rows)[number]) => boolean) =>
-    methods.map((method) => {
-      const sel = rows.filter((r) => r.method === method && complete.has(`${r.freq}|${r.series}`) && filter(r));
-      return { method, n: sel.length, mase: mean(sel.map((r) => r.score.mase)), smape: mean(sel.map((r) => r.score.smape)), c80: 100 * mean(sel.map((r) => r.score.c80)), c95: 100 * mean(sel.map((r) => r.score.c95)) };
-    });
-  const print = (title: string, table: ReturnType<typeof summary>) => {
-    console.log(`\n${title}`);
-    console.log("| method | series | MASE | sMAPE % | 80% coverage | 95% coverage |");
-    console.log("|---|---|---|---|---|---|");
-    for (const t of table) console.log(`| ${t.method} | ${t.n} | ${t.mase.toFixed(3)} | ${t.smape.toFixed(2)} | ${t.c80.toFixed(1)} | ${t.c95.toFixed(1)} |`);
-  };
+  const headline = await evaluateAll(benchSeries(), version !== null, skipped);
   const failures: string[] = [];
-  for (const freq of ["monthly", "quarterly"]) {
-    const table = summary((r) => r.freq === freq);
-    print(`${freq} (holdout ${HOLDOUT[freq as keyof typeof HOLDOUT]}), all series (headline), mean over series`, table);
-    const comb = table[0]!;
-    for (const t of table.slice(1)) {
-      if (!(comb.mase < t.mase)) failures.push(`${freq}: combination MASE ${comb.mase.toFixed(3)} does not beat ${t.method} ${t.mase.toFixed(3)}`);
-    }
-    const sn = table.find((t) => t.method === "snaive")!;
-    if (!(comb.mase < 0.9 * sn.mase)) failures.push(`${freq}: combination MASE ${comb.mase.toFixed(3)} not clearly (10%) below seasonal naive ${sn.mase.toFixed(3)}`);
-    if (Math.abs(comb.c80 - 80) > 5) failures.push(`${freq}: combination 80% coverage ${comb.c80.toFixed(1)}`);
-    if (Math.abs(comb.c95 - 95) > 5) failures.push(`${freq}: combination 95% coverage ${comb.c95.toFixed(1)}`);
+  for (const freq of FREQS) {
+    // Acceptance on Foresight's methods over the series they all forecast (the peer cannot drop a series from it).
+    const table = summarise(headline.rows, ENGINE_METHODS, (r) => r.freq === freq, skipped);
+    printTable(`${freq} (holdout ${HOLDOUT[freq]}), all npm series (headline), mean over series`, table);
+    failures.push(...checks(freq, table));
+    if (version) printTable(`${freq}, all npm series, with the peer engine (${version})`, summarise(headline.rows, methods, (r) => r.freq === freq));
   }
-  for (const freq of ["monthly", "quarterly"]) {
-    for (const set of [...new Set(rows.map((r) => r.set))]) print(`${freq}, set ${set}`, summary((r) => r.freq === freq && r.set === set));
+  for (const freq of FREQS) {
+    for (const set of [...new Set(headline.rows.map((r) => r.set))]) printTable(`${freq}, set ${set}`, summarise(headline.rows, methods, (r) => r.freq === freq && r.set === set));
   }
-  for (const freq of ["monthly", "quarterly"]) {
-    for (const group of [...new Set(rows.filter((r) => r.freq === freq).map((r) => r.group))]) {
-      print(`${freq}, group ${group}`, summary((r) => r.freq === freq && r.group === group));
+  for (const freq of FREQS) {
+    for (const group of [...new Set(headline.rows.filter((r) => r.freq === freq).map((r) => r.group))]) {
+      printTable(`${freq}, group ${group}`, summarise(headline.rows, methods, (r) => r.freq === freq && r.group === group));
     }
+  }
+  let reference: Awaited<ReturnType<typeof evaluateAll>> | null = null;
+  if (version) {
+    reference = await evaluateAll(referenceSeries(), true, skipped);
+    console.log(`\nReference set, not npm data and not in the headline: R's own monthly and quarterly datasets (${version}), both engines`);
+    for (const freq of FREQS) {
+      const table = summarise(reference.rows, methods, (r) => r.freq === freq);
+      printTable(`${freq}, set R (reference)`, table);
+      const notMet = checks(freq, table);
+      console.log(notMet.length ? `issue 5's checks on this set (descriptive): not met: ${notMet.join("; ")}` : "issue 5's checks on this set (descriptive): all met");
+    }
+    const all = [...headline.rows, ...reference.rows];
+    console.log(`\nR snaive and Foresight's seasonal naive give the same forecast (same MASE) on ${snaiveAgreement(all)} series where the engine used the calendar season length`);
+    const seconds = { ...headline.peerSeconds };
+    for (const [k, v] of Object.entries(reference.peerSeconds)) seconds[k] = (seconds[k] ?? 0) + v;
+    console.log(`peer fitting seconds (R, summed over series): ${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`);
   }
   if (skipped.length) console.log(`\nleft out: ${skipped.join(", ")}`);
   console.log(`\nbackend ${backend}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
