@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { aiccFrom, etsFilter, fitEts, minus2LogLik, type EtsParams, type ErrorKind, type SeasonKind, type TrendKind } from "../../ml/forecast/ets";
+import { fitTheta } from "../../ml/forecast/theta";
 
 /**
  * Known values from the reference implementation: R forecast 8.20's ets() fits of AirPassengers
- * (tests/bench/forecast/r/ets-fixtures.R wrote the fixture). Run with R's estimated parameters and
+ * (tests/bench/forecast/r/reference-fixtures.R wrote the fixture). Run with R's estimated parameters and
  * initial states, Foresight's recursions must give R's fitted values, and its -2 log-likelihood
  * R's up to a constant that depends on n only (R keeps n log(SSE), Foresight n log(SSE / n)).
  */
@@ -23,7 +24,11 @@ interface RFit {
   loglik: number;
   aicc: number;
 }
-const fixture = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "r-ets-airpassengers.json"), "utf8")) as { y: number[]; fits: RFit[] };
+const fixture = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "r-forecast-reference.json"), "utf8")) as {
+  y: number[];
+  fits: RFit[];
+  thetaf: { name: string; y: number[]; mean: number[] }[];
+};
 const y = fixture.y;
 const n = y.length;
 
@@ -77,4 +82,15 @@ describe("ETS against R forecast::ets (AirPassengers)", () => {
       expect(ours, `${f.model}${f.damped ? "d" : ""}`).toBeLessThan(r + 0.001 * Math.abs(r));
     }
   });
+});
+
+describe("Theta against R forecast::thetaf", () => {
+  for (const t of fixture.thetaf) {
+    it(`${t.name}: the same 18 forecasts (season test, multiplicative adjustment, SES fit, drift)`, () => {
+      const { params, model } = fitTheta(t.y, 12);
+      expect(params.seasonal).toBe(true);
+      // Both fit SES by maximum likelihood with Nelder-Mead, so the optima agree to about 1e-6.
+      model.forecast(18).forEach((v, i) => expect(Math.abs(v - t.mean[i]!) / t.mean[i]!).toBeLessThan(1e-5));
+    });
+  }
 });
