@@ -16,7 +16,13 @@ import { AppShell, type ShellData } from "~/components/AppShell";
 import { ErrorView, errorInfo } from "~/components/ErrorView";
 import { reportBoundaryError } from "~/lib/browser-errors.client";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+// An inline icon: without one every page's browser asks for /favicon.ico and logs its 404.
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#4f46e5"/><path d="M4 11l3-4 2 2 3-5" stroke="#fff" stroke-width="1.6" fill="none"/></svg>')}`;
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", type: "image/svg+xml", href: ICON },
+];
 
 export const meta: MetaFunction = ({ error }) => [
   { title: error ? `${errorInfo(error).title} · Foresight` : "Foresight" },

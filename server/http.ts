@@ -88,6 +88,14 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
   );
 
   app.use(((err, req, res, _next) => {
+    // Errors Express and its parsers mark as the client's (a URL that is not valid percent-encoding,
+    // a malformed body): their 4xx with what is wrong, not a 500.
+    const status = (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      const message = err instanceof URIError ? "the URL is not valid percent-encoding" : (err as { expose?: boolean }).expose ? String((err as Error).message) : "bad request";
+      if (!res.headersSent) res.status(status).json({ error: message });
+      return;
+    }
     deps.logger.error({ err, url: req.originalUrl }, "unhandled request error");
     captureError(err, { kind: "http", url: req.originalUrl, method: req.method });
     if (!res.headersSent) res.status(500).json({ error: "Internal error" });

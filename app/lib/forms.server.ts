@@ -22,7 +22,7 @@ export function parseForm<S extends z.ZodType>(
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
 }
 
-const expected = new Set(["BAD_REQUEST", "CONFLICT", "NOT_FOUND"]);
+const expected = new Set(["BAD_REQUEST", "CONFLICT", "NOT_FOUND", "PRECONDITION_FAILED", "TIMEOUT"]);
 
 /**
  * Turns the tRPC errors a form should show (bad input, conflict, missing) into a message;

@@ -18,8 +18,29 @@ export async function requireUser(context: AppLoadContext, request: Request, rol
 /** Maps a tRPC error thrown in a loader/action to the HTTP response Remix should render. */
 export function trpcErrorResponse(err: unknown): Response | null {
   if (!(err instanceof TRPCError)) return null;
-  const status: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_REQUEST: 400, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
+  const status: Record<string, number> = {
+    UNAUTHORIZED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    BAD_REQUEST: 400,
+    CONFLICT: 409,
+    PRECONDITION_FAILED: 409,
+    TIMEOUT: 408,
+    PAYLOAD_TOO_LARGE: 413,
+    TOO_MANY_REQUESTS: 429,
+  };
   return new Response(err.message, { status: status[err.code] ?? 500 });
+}
+
+/**
+ * For a page about one record, as `.catch(recordNotFound("No such flag."))`: the record missing
+ * (NOT_FOUND) or its id malformed (BAD_REQUEST) is a 404 page, other tRPC errors their status.
+ */
+export function recordNotFound(message: string) {
+  return (err: unknown): never => {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) throw new Response(message, { status: 404 });
+    throw trpcErrorResponse(err) ?? err;
+  };
 }
 
 /** Only same-site relative paths, so a login link cannot send people elsewhere. */

@@ -11,7 +11,7 @@ import { FiringLog } from "~/components/automations/FiringLog";
 import { RuleForm } from "~/components/automations/RuleForm";
 import { formErrors, ruleToValues, ruleUpdateFromForm, ruleValues } from "~/components/automations/rule-form.server";
 import { optionalText, text, type FieldErrors } from "~/lib/forms.server";
-import { requireUser } from "~/lib/guards.server";
+import { recordNotFound, requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.automation.name ?? "Automation"} · Automations · Foresight` }];
 
@@ -24,7 +24,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Response("Not found", { status: 404 });
   const status = new URL(request.url).searchParams.get("status");
   const filter = STATUSES.includes(status as Status) ? (status as Status) : undefined;
-  const [automation, log] = await Promise.all([context.trpc.automations.get({ id }), context.trpc.automations.log({ id, status: filter, limit: 200 })]);
+  const [automation, log] = await Promise.all([context.trpc.automations.get({ id }), context.trpc.automations.log({ id, status: filter, limit: 200 })]).catch(
+    recordNotFound("There is no such automation."),
+  );
   return json({ automation, log, status: filter ?? null, canWrite: user.role !== "viewer", values: ruleToValues(automation) });
 }
 

@@ -9,7 +9,7 @@ import { RouteError } from "~/components/ErrorView";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import { Time } from "~/components/Time";
 import { expectedError, text, type FieldErrors } from "~/lib/forms.server";
-import { requireUser } from "~/lib/guards.server";
+import { recordNotFound, requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.cohort.name ?? "Cohort"} · Cohorts · Foresight` }];
 
@@ -23,7 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     context.trpc.cohorts.get({ id: params.id! }),
     context.trpc.cohorts.members({ id: params.id!, limit: 50, cursor: cursor && UUID.test(cursor) ? cursor : undefined }),
     context.trpc.cohorts.list(),
-  ]);
+  ]).catch(recordNotFound("There is no such cohort."));
   const others = all.filter((c) => c.id !== cohort.id).map((c) => ({ id: c.id, name: c.name }));
   return json({ cohort, page, others, canWrite: user.role !== "viewer", paged: !!cursor });
 }
@@ -110,10 +110,18 @@ export default function CohortPage() {
           ) : null
         }
       >
-        <div className="cluster">
-          <Stat label="Members" value={<span data-testid="member-count">{cohort.memberCount.toLocaleString("en")}</span>} />
-          <Stat label="Computed" value={<Time value={cohort.computedAt} />} />
-          {cohort.usedBy.length ? <Stat label="Used by" value={cohort.usedBy.map((c) => c.name).join(", ")} /> : null}
+        <div className="stat-row">
+          <div className="stat-tile">
+            <Stat label="Members" value={<span data-testid="member-count">{cohort.memberCount.toLocaleString("en")}</span>} />
+          </div>
+          <div className="stat-tile">
+            <Stat label="Computed" value={<Time value={cohort.computedAt} />} />
+          </div>
+          {cohort.usedBy.length ? (
+            <div className="stat-tile">
+              <Stat label="Used by" value={cohort.usedBy.map((c) => c.name).join(", ")} />
+            </div>
+          ) : null}
         </div>
         <p><a href={`/automations/export/${cohort.id}`}>Download members (CSV)</a> · <Link to="/automations">Sync to a webhook</Link></p>
       </Card>

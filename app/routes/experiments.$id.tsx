@@ -8,7 +8,7 @@ import { ConfidenceSequenceChart } from "~/components/experiments/ConfidenceSequ
 import { ExperimentStatusBadge } from "~/components/experiments/StatusBadge";
 import { VariantTable, type MetricView } from "~/components/experiments/VariantTable";
 import { expectedError, optionalText, text } from "~/lib/forms.server";
-import { requireUser } from "~/lib/guards.server";
+import { recordNotFound, requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.experiment.name ?? "Experiment"} · Experiments · Foresight` }];
 
@@ -16,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const id = params.id ?? "";
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Response("Not found", { status: 404 });
-  const [e, results] = await Promise.all([context.trpc.experiments.get({ id }), context.trpc.experiments.results({ id })]);
+  const [e, results] = await Promise.all([context.trpc.experiments.get({ id }), context.trpc.experiments.results({ id })]).catch(recordNotFound("There is no such experiment."));
   const metrics: MetricView[] = results.metrics.map((m) => ({
     label: m.label, role: m.role, kind: m.kind, higherIsBetter: m.metric.higherIsBetter, arms: m.arms, holdout: m.holdout, cuped: m.cuped, pending: m.pending,
     variants: m.analysis?.variants.map((v) => ({ ...v, sequential: { ...v.sequential, series: v.sequential.series.slice(-1) } })) ?? [],

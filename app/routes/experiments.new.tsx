@@ -64,6 +64,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const flagChoice = text(form, "flag");
   const secondary = [metricFromForm(form, "secondary0"), metricFromForm(form, "secondary1")].filter(Boolean);
   const guardrail = [metricFromForm(form, "guardrail0")].filter(Boolean);
+  // The start date is checked before anything is created: a refused start must not leave a draft
+  // (and its flag) behind that a second submit then collides with.
+  const startNow = text(form, "start") === "on";
+  const from = optionalText(form, "startedAt");
+  const startedAt = from ? new Date(`${from}T00:00:00Z`) : undefined;
+  if (startNow && startedAt !== undefined) {
+    const problem = Number.isNaN(startedAt.getTime())
+      ? "not a date"
+      : startedAt.getTime() > Date.now()
+        ? "must not lie in the future"
+        : startedAt.getUTCFullYear() < 2000
+          ? "must be in 2000 or later"
+          : null;
+    if (problem) return json<ActionData>({ formError: `Count exposures from: ${problem}.`, fieldErrors: { startedAt: problem }, values, sample }, { status: 400 });
+  }
   try {
     const created = await context.trpc.experiments.create({
       key: text(form, "key").trim(),
@@ -79,10 +94,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       minSampleSize: num(form, "minSampleSize") ?? sample?.perArm ?? null,
       plan: question ? { baselineRate: question.baselineRate, relativeEffect: question.relativeEffect, power: question.power } : null,
     });
-    if (text(form, "start") === "on") {
-      const from = optionalText(form, "startedAt");
-      await context.trpc.experiments.start({ id: created.id, startedAt: from ? new Date(`${from}T00:00:00Z`) : undefined });
-    }
+    if (startNow) await context.trpc.experiments.start({ id: created.id, startedAt });
     return redirect(`/experiments/${created.id}`);
   } catch (err) {
     return json<ActionData>({ ...expectedError(err), values, sample }, { status: 400 });
@@ -175,7 +187,7 @@ export default function NewExperiment() {
           <label className="checkbox">
             <input type="checkbox" name="start" defaultChecked={submitted ? "start" in submitted : true} /> Start now: the flag is switched on with these variants
           </label>
-          <TextField label="Count exposures from" name="startedAt" type="date" max={today} defaultValue={v("startedAt", today)} hint="Today for a new flag; an earlier day when the flag has already been serving these variants." />
+          <TextField label="Count exposures from" name="startedAt" type="date" max={today} defaultValue={v("startedAt", today)} error={fe?.startedAt} hint="Today for a new flag; an earlier day when the flag has already been serving these variants." />
           <div className="form-actions">
             <button type="submit" name="intent" value="create" className="btn btn-primary" disabled={busy}>Create experiment</button>
           </div>

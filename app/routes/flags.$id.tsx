@@ -8,7 +8,7 @@ import { Time } from "~/components/Time";
 import { FlagEditor, type EditableFlag } from "~/components/flags/FlagEditor";
 import { FlagStatsChart } from "~/components/flags/FlagStatsChart";
 import { expectedError, text } from "~/lib/forms.server";
-import { requireUser } from "~/lib/guards.server";
+import { recordNotFound, requireUser } from "~/lib/guards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.flag.key ?? "Flag"} · Feature flags · Foresight` }];
 
@@ -20,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     context.trpc.flags.get({ id }),
     context.trpc.cohorts.list(),
     context.trpc.flags.stats({ id, days: 30 }),
-  ]);
+  ]).catch(recordNotFound("There is no such flag."));
   return json({
     flag: {
       id: flag.id, key: flag.key, name: flag.name, description: flag.description, enabled: flag.enabled, version: flag.version,

@@ -18,16 +18,16 @@ export const createUserInput = z.object({
   role: roleSchema,
   /** When omitted, a password is generated and returned once. */
   password: password.optional(),
-});
+}).strict();
 
 export const updateUserInput = z.object({
   id: z.uuid(),
   name: z.string().trim().max(120).optional(),
   role: roleSchema.optional(),
   disabled: z.boolean().optional(),
-});
+}).strict();
 
-export const resetPasswordInput = z.object({ id: z.uuid(), password: password.optional() });
+export const resetPasswordInput = z.object({ id: z.uuid(), password: password.optional() }).strict();
 
 export const timezoneSchema = z.string().refine((tz) => {
   try {
@@ -41,13 +41,13 @@ export const timezoneSchema = z.string().refine((tz) => {
 export const createProjectInput = z.object({
   name: z.string().trim().min(1, "Name the project").max(80),
   timezone: timezoneSchema.default("UTC"),
-});
+}).strict();
 
 export const updateProjectInput = z.object({
   id: z.uuid(),
   name: z.string().trim().min(1).max(80).optional(),
   timezone: timezoneSchema.optional(),
-});
+}).strict();
 
 export const createApiKeyInput = z.object({
   projectId: z.uuid().optional(),

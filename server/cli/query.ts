@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ZodError } from "zod";
+import { describeZodError } from "../validation/zod-message";
 import { resultCsv, resultJson } from "../../app/lib/export";
 import type { Config } from "../config";
 import { connectDatabase } from "../db/client";
@@ -13,12 +14,6 @@ import { insightQuery, type InsightQuery } from "../query/schema";
 /** A problem with what the user gave: printed as one line naming the field, exit 1. */
 class InputProblem extends Error {}
 
-function describe(err: ZodError): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join(".") : "query"}: ${i.message}`)
-    .join("; ");
-}
 
 async function readQuery(file: string): Promise<InsightQuery> {
   let text: string;
@@ -34,7 +29,7 @@ async function readQuery(file: string): Promise<InsightQuery> {
     throw new InputProblem(`--file: ${file} is not JSON (${(err as Error).message})`);
   }
   const parsed = insightQuery.safeParse(raw);
-  if (!parsed.success) throw new InputProblem(describe(parsed.error));
+  if (!parsed.success) throw new InputProblem(describeZodError(parsed.error, "query"));
   return parsed.data;
 }
 
@@ -48,7 +43,7 @@ async function readStdin(): Promise<string> {
 function inputProblemOf(err: unknown): string | null {
   if (err instanceof InputProblem) return err.message;
   if (err instanceof QueryInputError) return err.message;
-  if (err instanceof ZodError) return describe(err);
+  if (err instanceof ZodError) return describeZodError(err, "query");
   if ((err as { code?: unknown } | null)?.code === "2201B") return `filters: invalid regular expression (${(err as Error).message})`;
   return null;
 }

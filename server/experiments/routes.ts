@@ -8,6 +8,7 @@ import { decodeBody, readBody } from "../ingest/body";
 import { CaptureError } from "../ingest/capture-error";
 import type { CaptureService } from "../ingest/service";
 import { captureError } from "../monitoring/sentry";
+import { unstorableText } from "../validation/storable-text";
 import { ExperimentInputErrorFromCapture, ExperimentNotFoundError, getVariant, trackConversion, useCaptureForExperiments } from "./assignment";
 import { getVariantInput, trackConversionInput } from "./schema";
 
@@ -49,12 +50,15 @@ export function experimentRoutes(deps: Deps, capture: CaptureService): express.R
   const router = express.Router();
   const logger = deps.logger.child({ component: "experiments" });
 
-  function handle<S extends z.ZodType>(schema: S, run: (projectId: string, body: z.output<S>, req: Request) => Promise<unknown>) {
+  /** `storableText`: refuse text PostgreSQL cannot store (the variant look-up reads by it); a conversion is an event, and capture cleans such text instead. */
+  function handle<S extends z.ZodType>(schema: S, run: (projectId: string, body: z.output<S>, req: Request) => Promise<unknown>, storableText = false) {
     return async (req: Request, res: Response) => {
       cors(req, res);
       try {
         const raw = await readBody(req);
         const body = raw.length === 0 ? {} : decodeBody(raw, req.headers["content-type"], req.headers["content-encoding"] as string | undefined, new URLSearchParams());
+        const unstorable = storableText ? unstorableText(body) : null;
+        if (unstorable) return fail(res, 400, unstorable.path, unstorable.problem);
         const parsed = schema.safeParse(body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
@@ -81,7 +85,7 @@ export function experimentRoutes(deps: Deps, capture: CaptureService): express.R
   router.options(["/api/experiments/variant", "/api/experiments/conversion"], (req, res) => (cors(req, res), res.status(204).end()));
   router.post(
     "/api/experiments/variant",
-    handle(variantRequest, (projectId, b, req) => getVariant(deps, projectId, { experimentKey: b.experiment_key, distinctId: b.distinct_id, properties: b.properties }, context(req))),
+    handle(variantRequest, (projectId, b, req) => getVariant(deps, projectId, { experimentKey: b.experiment_key, distinctId: b.distinct_id, properties: b.properties }, context(req)), true),
   );
   router.post(
     "/api/experiments/conversion",

@@ -1,6 +1,7 @@
 // Inputs of the experiments service, router, REST routes and wizard: one zod schema each.
 import { z } from "zod";
 import { flagKey } from "../flags/schema";
+import { moment } from "../validation/dates";
 
 const eventName = z.string().min(1, "is required").max(400);
 const HOURS_MAX = 24 * 90;
@@ -161,7 +162,7 @@ export const startExperimentInput = z
   .object({
     id: z.uuid(),
     /** When exposures start counting; now when absent. May lie in the past (the flag already ran), never in the future. */
-    startedAt: z.coerce.date().optional(),
+    startedAt: moment.optional(),
   })
   .strict()
   .refine((i) => !i.startedAt || i.startedAt.getTime() <= Date.now() + 60_000, { message: "must not lie in the future", path: ["startedAt"] });
@@ -172,7 +173,7 @@ export const resultsInput = z
   .object({
     id: z.uuid(),
     /** Results as of this time (the window's end); now or the experiment's end when absent. */
-    asOf: z.coerce.date().optional(),
+    asOf: moment.optional(),
   })
   .strict();
 

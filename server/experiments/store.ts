@@ -194,12 +194,23 @@ async function transition(
   // Claim the step first, so two clicks cannot both apply it.
   const claimed = await d.prisma.experiment.updateMany({ where: { id, status: e.status }, data: { status: to } });
   if (claimed.count === 0) throw new ExperimentStateError("status: the experiment changed meanwhile; reload");
+  let flagChanged = false;
   try {
     const { data, details } = await apply(e, flag);
+    flagChanged = true;
     await d.prisma.experiment.update({ where: { id }, data });
     await audit(d.prisma, { actorId: actor.userId, ip: actor.ip, projectId, action: `experiment.${action}`, targetType: "experiment", targetId: id, details: { key: e.key, from: e.status, to, flagKey: flag.key, ...details } });
   } catch (err) {
     await d.prisma.experiment.update({ where: { id }, data: { status: e.status } });
+    // The step changed the flag in its own transaction: put the flag back as it was, so a failed
+    // step leaves neither the experiment nor its flag changed.
+    if (flagChanged) {
+      const { type, enabled, rules, variants, payloads, environments } = flag.definition;
+      await updateFlag(d, projectId, flag.id, { type, enabled, rules: rules.map((r) => flagRule.parse(r)), variants, payloads: payloads as FlagChange["payloads"], environments }, actor, {
+        action: "flag.experiment_revert",
+        details: { experiment: e.key, failedStep: action },
+      });
+    }
     throw err;
   }
   return getExperiment(d.prisma, projectId, { id });

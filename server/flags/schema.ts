@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { propertyFilter } from "../query/schema/common";
+import { moment } from "../validation/dates";
 
 export const FLAG_LIMITS = { rules: 50, conditions: 20, variants: 20, ids: 1000, environments: 20, payloadBytes: 64_000 } as const;
 
@@ -13,10 +14,20 @@ export const flagKey = z
 const environmentName = z.string().min(1).max(100);
 
 /** Person property conditions: the insight filters' operators, on the person's properties. */
-const personCondition = propertyFilter.refine((f) => f.type === "person", {
-  message: "flag conditions use person properties (type: person)",
-  path: ["type"],
-});
+const personCondition = propertyFilter
+  .refine((f) => f.type === "person", {
+    message: "flag conditions use person properties (type: person)",
+    path: ["type"],
+  })
+  // Flags are evaluated with JavaScript's RegExp (server and SDKs): one it cannot compile would make the condition never match.
+  .superRefine((f, ctx) => {
+    if ((f.operator !== "regex" && f.operator !== "not_regex") || typeof f.value !== "string") return;
+    try {
+      new RegExp(f.value);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: `invalid regular expression (${(err as Error).message})` });
+    }
+  });
 
 export const flagCondition = z.union([
   z.object({ type: z.literal("cohort"), cohortId: z.uuid(), negate: z.boolean().default(false) }).strict(),
@@ -111,7 +122,7 @@ export const listFlagsInput = z.object({ includeArchived: z.boolean().default(fa
 export const scheduleChangeInput = z
   .object({
     id: z.uuid(),
-    at: z.coerce.date(),
+    at: moment,
     change: flagChange.refine((c) => Object.keys(c).length > 0, { message: "the change changes nothing" }),
   })
   .strict();

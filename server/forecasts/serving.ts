@@ -94,14 +94,17 @@ export async function forecastTarget(pool: pg.Pool, project: ProjectForQuery, ta
     }
     end();
     const last = history.dates[history.dates.length - 1]!;
+    // Counts, revenue and users are never negative: a series that never was gets bands cut at 0
+    // (which cannot lower their coverage) instead of a band reaching into negative revenue.
+    const floor = history.values.every((v) => v >= 0) ? (xs: number[]) => xs.map((x) => Math.max(0, x)) : (xs: number[]) => xs;
     forecast = {
       dates: result.mean.map((_, i) => addDays(last, i + 1)),
       seasonLength: result.seasonLength,
-      mean: result.mean,
-      lo80: result.lo80,
-      hi80: result.hi80,
-      lo95: result.lo95,
-      hi95: result.hi95,
+      mean: floor(result.mean),
+      lo80: floor(result.lo80),
+      hi80: floor(result.hi80),
+      lo95: floor(result.lo95),
+      hi95: floor(result.hi95),
     };
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(key, forecast);

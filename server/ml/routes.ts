@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { sha256 } from "../auth/tokens";
 import type { Deps } from "../deps";
 import { captureError } from "../monitoring/sentry";
+import { unstorableText } from "../validation/storable-text";
 import { bestTimeToBookInput, priceForecastInput, recommendationsInput, similarDestinationsInput } from "./price/schema";
 import { NoPriceModelError } from "./price/serving";
 import { mlServices } from "./services";
@@ -48,6 +49,8 @@ function secretKeys(deps: Deps) {
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const unstorable = unstorableText(body);
+  if (unstorable) throw new RestError(400, unstorable.path, unstorable.problem);
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

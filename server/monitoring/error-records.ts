@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { setLocalErrorRecorder } from "./sentry";
 import type { PrismaClient } from "../db/generated/client";
+import { cleanString } from "../ingest/sanitize";
 
 /** The first stack frame that is not Node's own: where the error was thrown in our code. */
 export function topFrame(stack: string | undefined): string {
@@ -25,13 +26,29 @@ export interface ErrorOccurrence {
 }
 
 /** Upserts one row per fingerprint: count, first and last seen, the latest Sentry event id. */
+/** Text for something thrown that is not an Error: a response's status and text, else its JSON. */
+function describeThrown(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (v && typeof v === "object") {
+    const r = v as { status?: unknown; statusText?: unknown; data?: unknown };
+    if (typeof r.status === "number") return `${r.status} ${typeof r.statusText === "string" ? r.statusText : ""}${r.data !== undefined ? `: ${typeof r.data === "string" ? r.data : JSON.stringify(r.data)}` : ""}`.trim();
+    try {
+      return JSON.stringify(v).slice(0, 2000);
+    } catch {
+      // circular
+    }
+  }
+  return String(v);
+}
+
 export async function recordError(prisma: PrismaClient, o: ErrorOccurrence) {
-  const err = o.error instanceof Error ? o.error : new Error(String(o.error));
-  const message = (err.message || err.name || "Error").slice(0, 2000);
-  const stack = err.stack?.slice(0, 8000);
+  const err = o.error instanceof Error ? o.error : new Error(describeThrown(o.error));
+  // An error's text may hold anything (a NUL, half a surrogate pair): cleaned as ingest cleans event text, so the record is kept.
+  const message = cleanString((err.message || err.name || "Error").slice(0, 2000));
+  const stack = err.stack === undefined ? undefined : cleanString(err.stack.slice(0, 8000));
   const fingerprint = errorFingerprint(message, stack);
   const at = o.at ?? new Date();
-  const context = JSON.parse(JSON.stringify(o.context ?? {}));
+  const context = JSON.parse(JSON.stringify(o.context ?? {}), (_k, v: unknown) => (typeof v === "string" ? cleanString(v) : v));
   return prisma.errorRecord.upsert({
     where: { fingerprint },
     create: { fingerprint, source: o.source, message, stack, firstSeen: at, lastSeen: at, sentryEventId: o.sentryEventId, context },

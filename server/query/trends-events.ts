@@ -43,7 +43,7 @@ function breakdownValue(bd: BreakdownPlan, tz: string): Sql | null {
   return null;
 }
 
-const countMath = (m: TrendsMath) => m === "total" || m === "unique_persons" || m === "sessions";
+const distinctMath = (m: TrendsMath) => m === "unique_persons" || m === "sessions";
 
 /**
  * One series over one period from raw events: every property key, event name and value is a
@@ -133,8 +133,9 @@ async function compute(
     sql`select ${bucketKeySql(interval, ctx.timezone)} as k, ${group} as g, ${agg} as n
           from ${from} where ${where(range.from, range.to)} group by 1, 2`,
   );
-  if (countMath(s.math)) return collect(period.keys, data);
-  if (!PROPERTY_MATHS.has(s.math)) throw new Error(`unknown math ${s.math}`);
+  // Only event counts add up over buckets; a person or session active in two buckets is one in the total.
+  if (s.math === "total") return collect(period.keys, data);
+  if (!distinctMath(s.math) && !PROPERTY_MATHS.has(s.math)) throw new Error(`unknown math ${s.math}`);
   const totals = await rows<{ g: string | null; n: string | null }>(
     ctx,
     sql`select ${group} as g, ${agg} as n from ${from} where ${where(range.from, range.to)} group by 1`,

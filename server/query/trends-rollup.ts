@@ -15,7 +15,7 @@ import { collect, OTHER, rows, type BreakdownPlan, type SeriesNumbers, type TopV
 export const MAX_LIVE_DAYS = 3;
 
 type Plan =
-  | { table: "event_days"; event: string; column: "events" | "persons" | "sessions" | "revenue" | "commission"; additive: boolean }
+  | { table: "event_days"; event: string; column: "events" | "revenue" | "commission" }
   | { table: "person_days"; math: "unique_persons" | "dau" | "wau" | "mau" };
 
 /** How a series reads rollups, or null when its math, event or breakdown is not rolled up. */
@@ -23,17 +23,18 @@ function planSeries(q: TrendsQuery, s: TrendsSeriesInput, dim: RollupDim): Plan 
   if (s.filters.length > 0) return null;
   const event = s.event === ALL_EVENTS ? ALL_EVENTS_ROW : s.event;
   const all = s.event === ALL_EVENTS;
-  const byDay = q.interval === "day";
   switch (s.math) {
     case "total":
-      return { table: "event_days", event, column: "events", additive: true };
+      return { table: "event_days", event, column: "events" };
     case "sum":
-      if (s.mathProperty === "revenue" || s.mathProperty === "commission") return { table: "event_days", event, column: s.mathProperty, additive: true };
+      if (s.mathProperty === "revenue" || s.mathProperty === "commission") return { table: "event_days", event, column: s.mathProperty };
       return null;
+    // Distinct counts per day are in event_days, but the series' total over the range is not their
+    // sum (a person active on two days is one person), so those series read raw events; persons of
+    // '$all' have one row per person and day in person_days, which gives both.
     case "sessions":
-      return byDay ? { table: "event_days", event, column: "sessions", additive: false } : null;
+      return null;
     case "unique_persons":
-      if (byDay) return { table: "event_days", event, column: "persons", additive: false };
       return all && dim === "" ? { table: "person_days", math: "unique_persons" } : null;
     case "dau":
     case "wau":
@@ -127,8 +128,6 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             );
             top = { values: ranked.slice(0, bd.limit).map((x) => x.g), hasOther: ranked.length > bd.limit };
           }
-          // "Other" of a distinct count is not the sum of its values' distinct counts.
-          if (!plan.additive && top.hasOther) return null;
           group = sql`(case when r.value = any(${top.values}::text[]) then r.value else ${OTHER}::text end)`;
         }
         const col = ident(allow(plan.column));
@@ -144,7 +143,8 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             ctx,
             sql`select ${bucketKey} as k, null::text as g, count(distinct r.person_id) as n from ${source} r where ${inPeriod} group by 1`,
           );
-          perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })));
+          const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
+          perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
         } else if (plan.math === "dau" && q.interval === "day") {
           // Persons active on a day are the day's distinct persons of '$all': 1 row per day.
           const data = await rows<{ k: string; n: string }>(

@@ -44,7 +44,8 @@ export const reportInput = z
   .strict()
   .superRefine((r, ctx) => {
     try {
-      parseCron(r.cron, r.timezone ?? "UTC");
+      // A valid expression can still never fire (30 February): the report would silently never run.
+      if (parseCron(r.cron, r.timezone ?? "UTC").nextRun() === null) ctx.addIssue({ code: "custom", path: ["cron"], message: "this schedule never fires" });
     } catch (err) {
       const message = (err as Error).message;
       ctx.addIssue({ code: "custom", path: [/time zone/.test(message) ? "timezone" : "cron"], message });

@@ -7,6 +7,8 @@ import type { ResolvedSession } from "../auth/sessions";
 import { hasRole, type Role } from "../auth/roles";
 import { metricsCollecting, trpcDuration } from "../monitoring/metrics";
 import { captureError } from "../monitoring/sentry";
+import { unstorableText } from "../validation/storable-text";
+import { describeZodError } from "../validation/zod-message";
 
 // ---- context -------------------------------------------------------------------------------
 
@@ -62,6 +64,13 @@ const timeProcedures = t.middleware(async ({ next, path, type }) => {
   return result;
 });
 
+/** Text PostgreSQL cannot store (NUL, lone surrogates) is the caller's mistake: 400 naming where, before any SQL. */
+const storableInput = t.middleware(async ({ next, getRawInput }) => {
+  const problem = unstorableText(await getRawInput());
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: `${problem.path}: ${problem.problem}` });
+  return next();
+});
+
 function requireRole(minRole: Role) {
   return t.middleware(async ({ ctx, next }) => {
     const session = ctx.session;
@@ -82,12 +91,25 @@ async function resolveProject(deps: Deps, projectId: string | null) {
   return project;
 }
 
-const base = t.procedure.use(timeProcedures).use(reportErrors);
+/**
+ * An input that failed its schema reads "field: problem" for the first few issues (as the forms,
+ * the HTTP client and callers all show it), not zod's JSON dump of the issue list.
+ */
+const readableInputErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok || result.error.code !== "BAD_REQUEST") return result;
+  const cause = result.error.cause;
+  if (!(cause instanceof ZodError) || !result.error.message.trimStart().startsWith("[")) return result;
+  return { ...result, error: new TRPCError({ code: "BAD_REQUEST", message: describeZodError(cause), cause }) };
+});
 
-export const publicProcedure = base.meta({ minRole: null });
-export const viewerProcedure = base.meta({ minRole: "viewer" }).use(requireRole("viewer"));
-export const analystProcedure = base.meta({ minRole: "analyst" }).use(requireRole("analyst"));
-export const adminProcedure = base.meta({ minRole: "admin" }).use(requireRole("admin"));
+const base = t.procedure.use(timeProcedures).use(reportErrors).use(readableInputErrors);
+
+// The role check comes first: a caller without the role learns nothing about the input.
+export const publicProcedure = base.meta({ minRole: null }).use(storableInput);
+export const viewerProcedure = base.meta({ minRole: "viewer" }).use(requireRole("viewer")).use(storableInput);
+export const analystProcedure = base.meta({ minRole: "analyst" }).use(requireRole("analyst")).use(storableInput);
+export const adminProcedure = base.meta({ minRole: "admin" }).use(requireRole("admin")).use(storableInput);
 
 // ---- routers -------------------------------------------------------------------------------
 

@@ -74,6 +74,8 @@ describe("forecast targets read through the query layer", () => {
     for (let h = 0; h < 7; h++) {
       expect(r.forecast!.lo95[h]!).toBeLessThanOrEqual(r.forecast!.lo80[h]!);
       expect(r.forecast!.lo80[h]!).toBeLessThan(r.forecast!.mean[h]! + 1e-9);
+      // Searches are never negative: neither are their bands.
+      expect(r.forecast!.lo95[h]!).toBeGreaterThanOrEqual(0);
       expect(r.forecast!.hi80[h]!).toBeLessThanOrEqual(r.forecast!.hi95[h]!);
     }
     expect(r.forecast!.seasonLength).toBe(7);

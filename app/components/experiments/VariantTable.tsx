@@ -56,7 +56,7 @@ export function VariantTable({ metric, testId }: { metric: MetricView; testId?: 
   const stats = new Map(metric.variants.map((v) => [v.key, v]));
   const rows = [...metric.arms, ...(metric.holdout ? [metric.holdout] : [])];
   return (
-    <div className="table-wrap table-wrap-overflow">
+    <div className="table-wrap">
       <table className="table" data-testid={testId}>
         <thead>
           <tr>

@@ -51,26 +51,50 @@ function quantiles(o: PowerOptions) {
 }
 
 /** The setup wizard's question: how many users per arm (and in all) for this effect? */
+/** A number field: "enter a number" when it was left empty, not zod's "expected number, received undefined". */
+const num = () => z.number({ error: (iss) => (iss.input === undefined ? "enter a number" : "expected a finite number") });
+
+/** Past this many users per arm a plan means nothing (and sizes stop being exact integers in a double). */
+export const MAX_SAMPLE_SIZE = 1e12;
+
 export const sampleSizeInputSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("proportion"),
-    baselineRate: z.number().gt(0).lt(1),
+    baselineRate: num().gt(0).lt(1),
     /** Relative change to detect, e.g. 0.05 for +5% of the baseline rate. */
-    relativeEffect: z.number().refine((x) => x !== 0, "the effect must not be 0"),
-    alpha: z.number().gt(0).lt(1).default(0.05),
-    power: z.number().gt(0).lt(1).default(0.8),
-    arms: z.number().int().min(2).default(2),
+    relativeEffect: num().refine((x) => x !== 0, "the effect must not be 0"),
+    alpha: num().gt(0).lt(1).default(0.05),
+    power: num().gt(0).lt(1).default(0.8),
+    arms: num().int().min(2).default(2),
   }),
   z.object({
     kind: z.literal("mean"),
-    sd: z.number().positive(),
+    sd: num().positive(),
     /** Absolute change in the mean to detect. */
-    effect: z.number().refine((x) => x !== 0, "the effect must not be 0"),
-    alpha: z.number().gt(0).lt(1).default(0.05),
-    power: z.number().gt(0).lt(1).default(0.8),
-    arms: z.number().int().min(2).default(2),
+    effect: num().refine((x) => x !== 0, "the effect must not be 0"),
+    alpha: num().gt(0).lt(1).default(0.05),
+    power: num().gt(0).lt(1).default(0.8),
+    arms: num().int().min(2).default(2),
   }),
-]);
+]).superRefine((q, ctx) => {
+  // Only when the fields themselves passed (zod runs this refinement even after field issues).
+  const fieldsValid =
+    q.kind === "proportion"
+      ? q.baselineRate > 0 && q.baselineRate < 1 && Number.isFinite(q.relativeEffect) && q.relativeEffect !== 0
+      : q.sd > 0 && Number.isFinite(q.sd) && Number.isFinite(q.effect) && q.effect !== 0;
+  if (!fieldsValid || !(q.alpha > 0 && q.alpha < 1 && q.power > 0 && q.power < 1)) return;
+  const effectField = q.kind === "proportion" ? "relativeEffect" : "effect";
+  if (q.kind === "proportion") {
+    const treated = q.baselineRate * (1 + q.relativeEffect);
+    if (!(treated > 0 && treated < 1)) {
+      ctx.addIssue({ code: "custom", path: ["relativeEffect"], message: `takes the rate from ${q.baselineRate} to ${Number(treated.toPrecision(6))}, outside 0-1` });
+      return;
+    }
+  }
+  // An effect tiny against the noise needs more users than exist (or than a double holds).
+  const exact = q.kind === "proportion" ? proportionsSampleSize(q.baselineRate, q.baselineRate * (1 + q.relativeEffect), q) : meansSampleSize(q.effect, q.sd, q);
+  if (!(exact <= MAX_SAMPLE_SIZE)) ctx.addIssue({ code: "custom", path: [effectField], message: `is too small to detect: it needs more than ${MAX_SAMPLE_SIZE.toExponential(0)} users per arm` });
+});
 
 export function sampleSize(input: z.input<typeof sampleSizeInputSchema>): { perArm: number; total: number } {
   const q = sampleSizeInputSchema.parse(input);

@@ -39,7 +39,12 @@ export const bestTimeToBookInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.origin === v.destination) ctx.addIssue({ code: "custom", path: ["destination"], message: "is the same airport as origin" });
-    if (v.departDate !== undefined && v.departDate < todayIso()) ctx.addIssue({ code: "custom", path: ["departDate"], message: "is in the past" });
+    if (v.departDate === undefined) return;
+    const today = todayIso();
+    if (v.departDate < today) ctx.addIssue({ code: "custom", path: ["departDate"], message: `is in the past (today is ${today} UTC)` });
+    // The answer prices every booking day up to the departure: bounded like priceForecast's.
+    else if (v.departDate > dayOffset(today, MAX_DAYS_OUT))
+      ctx.addIssue({ code: "custom", path: ["departDate"], message: `is more than ${MAX_DAYS_OUT} days ahead` });
   });
 export type BestTimeToBookInput = z.infer<typeof bestTimeToBookInput>;
 

@@ -14,8 +14,14 @@ export const LIMITS = {
 const name = z.string().min(1).max(400);
 
 /** `-7d`, `-12w`, `-3m`, `-1y`, `-24h`, or an ISO date/date-time. Relative ranges end now. */
+const DAYS_PER_UNIT = { h: 1 / 24, d: 1, w: 7, m: 30.44, y: 365.25 } as const;
 export const dateBound = z.union([
-  z.string().regex(/^-\d{1,4}[hdwmy]$/, "relative bound like -7d, -4w, -3m, -1y, -24h"),
+  z
+    .string()
+    .regex(/^-\d{1,5}[hdwmy]$/, "relative bound like -7d, -4w, -3m, -1y, -24h")
+    .refine((v) => Number(v.slice(1, -1)) * DAYS_PER_UNIT[v.at(-1) as keyof typeof DAYS_PER_UNIT] <= LIMITS.rangeDays + 1, {
+      message: `reaches back further than the longest range (${LIMITS.rangeDays} days)`,
+    }),
   z.iso.date(),
   z.iso.datetime({ offset: true }),
 ]);

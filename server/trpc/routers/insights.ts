@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
+import { describeZodError } from "../../validation/zod-message";
+import { INTERACTIVE_STATEMENT_TIMEOUT_MS } from "../../db/client";
 import { funnelPersons } from "../../query/funnels";
 import type { QueryContext } from "../../query/context";
 import { QueryInputError } from "../../query/errors";
@@ -37,20 +39,22 @@ export const propertyValuesInput = z
 
 // ---- errors --------------------------------------------------------------------------------
 
-/** `steps.1.event: Too small ...`: the first few issues, each naming its field. */
-export function describeZodError(err: ZodError): string {
-  const parts = err.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "query"}: ${i.message}`);
-  return parts.join("; ") + (err.issues.length > 3 ? ` (and ${err.issues.length - 3} more)` : "");
-}
 
 /** Bad queries (schema, QueryInputError, a user's invalid regex) become 400s naming what is wrong. */
 export function queryError(error: TRPCError): TRPCError {
   const cause = error.cause;
   if (cause instanceof ZodError) {
-    cause.message = describeZodError(cause);
+    cause.message = describeZodError(cause, "query");
     return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }
   if (cause instanceof QueryInputError) return new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if ((cause as { code?: unknown } | undefined)?.code === "57014") {
+    return new TRPCError({
+      code: "TIMEOUT",
+      message: `the query ran longer than ${INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000} s and was stopped: narrow the date range, use a coarser interval or fewer series and breakdown values`,
+      cause,
+    });
+  }
   if ((cause as { code?: unknown } | undefined)?.code === "2201B") {
     return new TRPCError({ code: "BAD_REQUEST", message: `filters: invalid regular expression (${cause!.message})`, cause });
   }
@@ -84,7 +88,7 @@ async function projectForQuery(ctx: Ctx) {
 async function queryContext(ctx: Ctx): Promise<QueryContext> {
   const p = await projectForQuery(ctx);
   return {
-    pool: ctx.deps.db.pool,
+    pool: ctx.deps.db.interactive,
     projectId: p.id,
     timezone: p.timezone,
     now: new Date(),
@@ -103,7 +107,7 @@ async function savedInsight(ctx: Ctx, id: string) {
 /** Insight queries, the pickers that build them, and saved insights of the current project. */
 export const insightsRouter = router({
   run: viewer.input(insightQuery).query(async ({ ctx, input }): Promise<QueryAnswer<unknown>> =>
-    runInsight(ctx.deps.db.pool, await projectForQuery(ctx), input),
+    runInsight(ctx.deps.db.interactive, await projectForQuery(ctx), input),
   ),
 
   /** The persons who converted at / dropped before a funnel step (paginated). */
@@ -112,7 +116,7 @@ export const insightsRouter = router({
   }),
 
   eventNames: viewer.input(eventNamesInput).query(async ({ ctx, input }) => {
-    const { rows } = await ctx.deps.db.pool.query<{ name: string; lastSeen: Date }>(
+    const { rows } = await ctx.deps.db.interactive.query<{ name: string; lastSeen: Date }>(
       `select name, last_seen as "lastSeen" from event_definitions
         where project_id = $1 and ($2::text is null or strpos(lower(name), lower($2::text)) > 0)
         order by name limit $3`,
@@ -124,7 +128,7 @@ export const insightsRouter = router({
   propertyKeys: viewer.input(propertyKeysInput).query(async ({ ctx, input }) => {
     const limit = input?.limit ?? 500;
     if (input?.type === "person") {
-      const { rows } = await ctx.deps.db.pool.query<{ key: string; types: string[] }>(
+      const { rows } = await ctx.deps.db.interactive.query<{ key: string; types: string[] }>(
         `select k.key, array_agg(distinct jsonb_typeof(k.value)) as types
            from (select properties from persons where project_id = $1 order by updated_at desc limit 5000) p,
                 jsonb_each(p.properties) k
@@ -133,7 +137,7 @@ export const insightsRouter = router({
       );
       return rows;
     }
-    const { rows } = await ctx.deps.db.pool.query<{ key: string; types: string[] }>(
+    const { rows } = await ctx.deps.db.interactive.query<{ key: string; types: string[] }>(
       `select d.key, array_agg(distinct t order by t) as types
          from property_definitions d, unnest(d.types) t
         where d.project_id = $1 and ($2::text is null or d.event_name = $2::text)
@@ -158,7 +162,7 @@ export const insightsRouter = router({
     const { text, values } = render(sql`select v as value, count(*)::int as count from (${sample}) s
       where v is not null and (${search}::text is null or strpos(lower(v), lower(${search}::text)) > 0)
       group by v order by count(*) desc, v limit ${input.limit}`);
-    const { rows } = await ctx.deps.db.pool.query<{ value: string; count: number }>(text, values);
+    const { rows } = await ctx.deps.db.interactive.query<{ value: string; count: number }>(text, values);
     return rows;
   }),
 

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { audit } from "../../auth/audit";
 import { taskCatalog, taskNameSchema } from "../../jobs/catalog";
@@ -21,7 +22,13 @@ export const jobsRouter = router({
   runNow: adminProcedure
     .input(z.object({ task: taskNameSchema, payload: z.record(z.string(), z.unknown()).default({}) }))
     .mutation(async ({ ctx, input }) => {
-      const job = await enqueue(ctx.deps.db.pool, input.task, input.payload);
+      // The task's own payload schema: a mismatch is the caller's, 400 naming the field.
+      const payload = taskCatalog[input.task].payload.safeParse(input.payload);
+      if (!payload.success) {
+        const message = payload.error.issues.slice(0, 3).map((i) => `${["payload", ...i.path.map(String)].join(".")}: ${i.message}`).join("; ");
+        throw new TRPCError({ code: "BAD_REQUEST", message });
+      }
+      const job = await enqueue(ctx.deps.db.pool, input.task, payload.data);
       await audit(ctx.deps.db.prisma, { actorId: ctx.user.id, action: "job.enqueued", targetType: "job", targetId: job.id, details: { task: input.task }, ip: ctx.ip });
       return job;
     }),
