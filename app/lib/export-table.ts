@@ -22,7 +22,8 @@ const round = (n: number | null | undefined, digits = 4): number | null =>
 /** Trends: one row per series (and breakdown value, and period), one column per bucket. */
 function trendsTable(r: TrendsResult): ResultTable {
   return {
-    columns: ["series", "label", "breakdown", "period", "total", ...r.buckets],
+    // A line or bar chart's distinct counts carry the sum over intervals as their total (cheaper than a distinct count over the range): the header says so.
+    columns: ["series", "label", "breakdown", "period", r.series.some((s) => s.totalIsSum) ? "total (unique counts: sum of intervals)" : "total", ...r.buckets],
     rows: r.series.map((s) => [s.key, s.label, s.breakdownValue, s.period, round(s.total), ...s.data.map((v) => round(v))]),
   };
 }

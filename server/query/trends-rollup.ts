@@ -6,7 +6,7 @@ import type { QueryContext } from "./context";
 import { startOfDay } from "./date-range";
 import { needsPersons } from "./filters";
 import { ALL_EVENTS } from "./schema/common";
-import type { TrendsQuery } from "./schema/trends";
+import { exactDistinctTotals, type TrendsQuery } from "./schema/trends";
 import { allow, ident, sql, type Sql } from "./sql";
 import { ACTIVE_DAYS, activeWindow, type Period } from "./trends-buckets";
 import { collect, OTHER, rows, type BreakdownPlan, type SeriesNumbers, type TopValues, type TrendsSeriesInput } from "./trends-plan";
@@ -15,26 +15,28 @@ import { collect, OTHER, rows, type BreakdownPlan, type SeriesNumbers, type TopV
 export const MAX_LIVE_DAYS = 3;
 
 type Plan =
-  | { table: "event_days"; event: string; column: "events" | "revenue" | "commission" }
+  | { table: "event_days"; event: string; column: "events" | "persons" | "sessions" | "revenue" | "commission"; additive: boolean }
   | { table: "person_days"; math: "unique_persons" | "dau" | "wau" | "mau" };
 
 /** How a series reads rollups, or null when its math, event or breakdown is not rolled up. */
 function planSeries(q: TrendsQuery, s: TrendsSeriesInput, dim: RollupDim): Plan | null {
   if (s.filters.length > 0) return null;
+  const exact = exactDistinctTotals(q);
   const event = s.event === ALL_EVENTS ? ALL_EVENTS_ROW : s.event;
   const all = s.event === ALL_EVENTS;
   switch (s.math) {
     case "total":
-      return { table: "event_days", event, column: "events" };
+      return { table: "event_days", event, column: "events", additive: true };
     case "sum":
-      if (s.mathProperty === "revenue" || s.mathProperty === "commission") return { table: "event_days", event, column: s.mathProperty };
+      if (s.mathProperty === "revenue" || s.mathProperty === "commission") return { table: "event_days", event, column: s.mathProperty, additive: true };
       return null;
-    // Distinct counts per day are in event_days, but the series' total over the range is not their
-    // sum (a person active on two days is one person), so those series read raw events; persons of
-    // '$all' have one row per person and day in person_days, which gives both.
+    // event_days hold each day's distinct counts. Their sum is the series' total only as a "sum over
+    // buckets" (time-series displays); an exact total over the range (number, table) is not in
+    // them, so such series read raw events, except persons of '$all': person_days gives both.
     case "sessions":
-      return null;
+      return q.interval === "day" && !exact ? { table: "event_days", event, column: "sessions", additive: false } : null;
     case "unique_persons":
+      if (q.interval === "day" && !exact) return { table: "event_days", event, column: "persons", additive: false };
       return all && dim === "" ? { table: "person_days", math: "unique_persons" } : null;
     case "dau":
     case "wau":
@@ -128,6 +130,8 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             );
             top = { values: ranked.slice(0, bd.limit).map((x) => x.g), hasOther: ranked.length > bd.limit };
           }
+          // "Other" of a distinct count is not the sum of its values' distinct counts.
+          if (!plan.additive && top.hasOther) return null;
           group = sql`(case when r.value = any(${top.values}::text[]) then r.value else ${OTHER}::text end)`;
         }
         const col = ident(allow(plan.column));
@@ -143,8 +147,11 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             ctx,
             sql`select ${bucketKey} as k, null::text as g, count(distinct r.person_id) as n from ${source} r where ${inPeriod} group by 1`,
           );
-          const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
-          perPeriod[p.name] = collect(p.keys, data.map((d) => ({ ...d, g: null })), new Map([[null, Number(total[0]?.n ?? 0)]]));
+          const bucketed = data.map((d) => ({ ...d, g: null }));
+          if (exactDistinctTotals(q)) {
+            const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
+            perPeriod[p.name] = collect(p.keys, bucketed, new Map([[null, Number(total[0]?.n ?? 0)]]));
+          } else perPeriod[p.name] = collect(p.keys, bucketed);
         } else if (plan.math === "dau" && q.interval === "day") {
           // Persons active on a day are the day's distinct persons of '$all': 1 row per day.
           const data = await rows<{ k: string; n: string }>(

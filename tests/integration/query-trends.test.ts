@@ -95,10 +95,24 @@ describe("trends from raw events", () => {
     expect(one(result, "A").data).toEqual([4, 2, 1, 0, 0, 0, 1]);
     // Monday: P1 (e1, e2, and e4 through the merge of P4) and P2 = 2, not 3.
     expect(one(result, "B").data).toEqual([2, 2, 1, 0, 0, 0, 1]);
-    // The total counts a person once over the range (P1, P2, P3), not once per day (2+2+1+1 = 6).
-    expect(one(result, "B").total).toBe(3);
+    // A line chart shows no total: a distinct count's is the sum over days, and says so.
+    expect(one(result, "B").total).toBe(6);
+    expect(one(result, "B").totalIsSum).toBe(true);
+    expect(one(result, "A").totalIsSum).toBeUndefined();
     expect(one(result, "C").data).toEqual([3, 2, 1, 0, 0, 0, 1]);
-    expect(one(result, "C").total).toBe(7);
+  });
+
+  it("counts each person and session once in the total where the display shows totals (number, table)", async () => {
+    for (const display of ["number", "table"]) {
+      const { result } = await trends({ display, series: [{ event: "$all", math: "unique_persons" }, { event: "$all", math: "sessions" }, { event: "$pageview", math: "unique_persons" }] });
+      expect(one(result, "A").data).toEqual([2, 2, 1, 0, 0, 0, 1]);
+      // P1 (with P4 merged in), P2 and P3 over the week: 3, not 2 + 2 + 1 + 1 = 6.
+      expect(one(result, "A").total).toBe(3);
+      expect(one(result, "A").totalIsSum).toBeUndefined();
+      expect(one(result, "B").total).toBe(7);
+      // $pageview: P1 and P2 on Monday, P3 on Sunday.
+      expect(one(result, "C").total).toBe(3);
+    }
   });
 
   it("aggregates a numeric property: sum, avg, median, p90, p99, min, max", async () => {
@@ -218,10 +232,11 @@ describe("trends from raw events", () => {
 
 /** Queries the rollups can answer; each must give the same result from raw events and from rollups. */
 const ROLLUP_QUERIES: Record<string, unknown>[] = [
-  { series: [{ event: "$pageview" }, { event: "$all", math: "unique_persons" }, { event: "$all", math: "dau" }] },
+  { series: [{ event: "$pageview" }, { event: "$all", math: "unique_persons" }, { event: "$all", math: "sessions" }] },
   { series: [{ event: "booking_completed", math: "sum", mathProperty: "revenue" }, { event: "booking_completed", math: "sum", mathProperty: "commission" }], compare: true },
   { series: [{ event: "$all", math: "dau" }, { event: "$all", math: "mau" }, { event: "$all", math: "wau" }], formula: "A/B" },
   { series: [{ event: "$all" }], breakdown: { type: "event", key: "$geoip_country_code", limit: 2 }, cumulative: true },
+  { series: [{ event: "$all", math: "unique_persons" }], breakdown: { type: "event", key: "$browser", limit: 5 } },
   { dateRange: { from: "2026-11-02", to: "2026-11-15" }, interval: "week", series: [{ event: "$all" }, { event: "$all", math: "unique_persons" }] },
   { dateRange: { from: "2026-10-01", to: "2026-11-30" }, interval: "month", series: [{ event: "$all" }, { event: "$all", math: "mau" }] },
 ];
@@ -245,11 +260,15 @@ describe("trends from rollups", () => {
       expect(watermark).toBeLessThanOrEqual(stamps[0].hi.getTime());
       expect(r.result, JSON.stringify(q)).toEqual(raw[i]!.result);
     }
-    // Filters and hour buckets are not in the rollups; nor are distinct counts of one event or of
-    // sessions, whose total over the range is not the sum of the days' distinct counts.
-    expect((await trends({ series: [{ event: "$all", math: "unique_persons" }], breakdown: { type: "event", key: "$browser", limit: 5 } })).source).toBe("events");
-    expect((await trends({ series: [{ event: "$pageview", math: "unique_persons" }] })).source).toBe("events");
-    expect((await trends({ series: [{ event: "$all", math: "sessions" }] })).source).toBe("events");
+    // Exact distinct totals: '$all' persons from person_days (the same as raw events); one event's
+    // distinct persons and sessions are not in the rollups.
+    const numberAll = { display: "number", series: [{ event: "$all", math: "unique_persons" }] };
+    const fromRollups = await trends(numberAll);
+    expect(fromRollups.source).toBe("rollup");
+    expect(one(fromRollups.result).total).toBe(3);
+    expect((await trends({ display: "number", series: [{ event: "$pageview", math: "unique_persons" }] })).source).toBe("events");
+    expect((await trends({ display: "table", series: [{ event: "$all", math: "sessions" }] })).source).toBe("events");
+    // Filters and hour buckets are not in the rollups.
     expect((await trends({ series: [{ event: "$all", filters: [{ type: "event", key: "$browser", operator: "equals", value: "Chrome" }] }] })).source).toBe("events");
     expect((await trends({ interval: "hour", series: [{ event: "$all" }] })).source).toBe("events");
   });

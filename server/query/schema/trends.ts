@@ -60,8 +60,20 @@ export interface TrendsSeriesResult {
   period: "current" | "previous";
   /** One value per bucket of `buckets`. */
   data: number[];
-  /** Sum over buckets for counts; for active-user and property maths, the same math over the whole range. */
+  /**
+   * Event counts: the sum over buckets. Active-user and property maths: the same math over the
+   * whole range. Unique persons and sessions: the distinct count over the whole range when the
+   * display shows totals ("number", "table"); for the time-series displays, which show no total,
+   * the cheaper sum over buckets, and then `totalIsSum` says so (a person active in two buckets
+   * counts twice in it).
+   */
   total: number;
+  totalIsSum?: true;
+}
+
+/** Whether distinct-count series get their exact total over the range (see TrendsSeriesResult.total). */
+export function exactDistinctTotals(q: Pick<TrendsQuery, "display">): boolean {
+  return q.display === "number" || q.display === "table";
 }
 
 export interface TrendsResult {

@@ -56,6 +56,8 @@ export const queries = {
     ask<TrendsResult>(ctx, {
       kind: "trends",
       interval: "day",
+      // The report prints totals: "Unique visitors" counts each person once over the week.
+      display: "table",
       series: [
         { event: "$pageview", math: "total", label: "Pageviews" },
         { event: "$pageview", math: "unique_persons", label: "Unique visitors" },
