@@ -24,6 +24,7 @@ import "./remix-context";
 import { createContext } from "./trpc/context";
 import type { Context } from "./trpc/init";
 import { appRouter, createCaller } from "./trpc/root";
+import { TRPC_MAX_BATCH, TRPC_MAX_BODY_BYTES } from "./trpc/limits";
 
 export const remixBuildPath = path.join(repoRoot, "build", "index.js");
 
@@ -74,8 +75,13 @@ export async function createHttpApp(deps: Deps, opts: { capture: CaptureService;
         return {
           trpc: createCaller(context),
           getUser: async () => (await context()).session?.user ?? null,
-          handleTrpc: (request) =>
-            fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: context }),
+          handleTrpc: async (request) => {
+            // Refused before the body is read (a chunked body without a length is bounded by Remix's reader only).
+            if (Number(request.headers.get("content-length") ?? 0) > TRPC_MAX_BODY_BYTES) {
+              return Response.json({ error: { message: `body: larger than ${TRPC_MAX_BODY_BYTES / 1024 / 1024} MB` } }, { status: 413 });
+            }
+            return fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: context, maxBatchSize: TRPC_MAX_BATCH });
+          },
           sessionCookie: (token, expiresAt) => sessionCookie(token, expiresAt, secure),
           clearSessionCookie: () => clearSessionCookie(secure),
           reportError: (error, info) => {

@@ -178,6 +178,33 @@ describe("experiment steps", () => {
   });
 });
 
+describe("projects", () => {
+  it("a second project with an existing name (any case) is a 409 naming the field", async () => {
+    const name = `Travel ${Date.now()}`;
+    await admin.caller.projects.create({ name });
+    const again = await failure(admin.caller.projects.create({ name: name.toUpperCase() }));
+    expect(again).toEqual({ code: "CONFLICT", message: `name: a project named "${name.toUpperCase()}" already exists` });
+    const other = await admin.caller.projects.create({ name: `${name} (EU)` });
+    expect((await failure(admin.caller.projects.update({ id: other.project.id, name })))).toMatchObject({ code: "CONFLICT" });
+    expect((await admin.caller.projects.update({ id: other.project.id, name: `${name} (EU)` })).name).toBe(`${name} (EU)`);
+  });
+});
+
+describe("request size", () => {
+  it("a tRPC batch of more than 50 calls is a 400, and a body past 24 MB a 413 before it is parsed", async () => {
+    const paths = Array.from({ length: 51 }, () => "auth.me").join(",");
+    const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [i, {}]))));
+    const batch = await fetch(`${base}/api/trpc/${paths}?batch=1&input=${input}`, { headers: { cookie: admin.cookie } });
+    expect(batch.status).toBe(400);
+    expect(await batch.text()).toMatch(/Batch call/);
+    const ok = await fetch(`${base}/api/trpc/${Array.from({ length: 50 }, () => "auth.me").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i, {}]))))}`, { headers: { cookie: admin.cookie } });
+    expect(ok.status).toBe(200);
+    const big = await fetch(`${base}/api/trpc/cohorts.uploadCsv`, { method: "POST", headers: { "content-type": "application/json", cookie: admin.cookie }, body: "x".repeat(25 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toMatch(/body: larger than 24 MB/);
+  });
+});
+
 describe("pages and URLs", () => {
   it("a page for a well-formed id that does not exist is a 404, a URL with broken percent-encoding a 400", async () => {
     const uuid = "00000000-0000-4000-8000-000000000000";
