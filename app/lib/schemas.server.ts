@@ -13,3 +13,4 @@ export {
 } from "../../server/auth/schemas";
 export { taskNameSchema } from "../../server/jobs/catalog";
 export { findPersonInput, personRefInput, projectSettingsInput, settingsBounds } from "../../server/privacy/schemas";
+export { exposureStart } from "../../server/experiments/schema";

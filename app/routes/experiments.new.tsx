@@ -6,6 +6,7 @@ import { FormMessage, SelectField, TextField } from "~/components/Field";
 import { MetricFields, metricFromForm } from "~/components/experiments/MetricFields";
 import { expectedError, optionalText, text, type FieldErrors } from "~/lib/forms.server";
 import { requireUser } from "~/lib/guards.server";
+import { exposureStart } from "~/lib/schemas.server";
 
 export const meta: MetaFunction = () => [{ title: "New experiment · Experiments · Foresight" }];
 
@@ -69,15 +70,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const startNow = text(form, "start") === "on";
   const from = optionalText(form, "startedAt");
   const startedAt = from ? new Date(`${from}T00:00:00Z`) : undefined;
-  if (startNow && startedAt !== undefined) {
-    const problem = Number.isNaN(startedAt.getTime())
-      ? "not a date"
-      : startedAt.getTime() > Date.now()
-        ? "must not lie in the future"
-        : startedAt.getUTCFullYear() < 2000
-          ? "must be in 2000 or later"
-          : null;
-    if (problem) return json<ActionData>({ formError: `Count exposures from: ${problem}.`, fieldErrors: { startedAt: problem }, values, sample }, { status: 400 });
+  const checked = startNow && startedAt !== undefined ? exposureStart.safeParse(startedAt) : null;
+  if (checked && !checked.success) {
+    const problem = checked.error.issues[0]!.message;
+    return json<ActionData>({ formError: `Count exposures from: ${problem}.`, fieldErrors: { startedAt: problem }, values, sample }, { status: 400 });
   }
   try {
     const created = await context.trpc.experiments.create({

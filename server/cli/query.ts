@@ -14,7 +14,6 @@ import { insightQuery, type InsightQuery } from "../query/schema";
 /** A problem with what the user gave: printed as one line naming the field, exit 1. */
 class InputProblem extends Error {}
 
-
 async function readQuery(file: string): Promise<InsightQuery> {
   let text: string;
   try {

@@ -158,14 +158,16 @@ export type ExperimentChange = z.infer<typeof updateExperimentInput>["change"];
 export const experimentIdInput = z.object({ id: z.uuid() }).strict();
 export const getExperimentInput = z.union([z.object({ id: z.uuid() }).strict(), z.object({ key: experimentKey }).strict()]);
 
+/** When exposures start counting: may lie in the past (the flag already ran), never in the future. */
+export const exposureStart = moment.refine((d) => d.getTime() <= Date.now() + 60_000, "must not lie in the future");
+
 export const startExperimentInput = z
   .object({
     id: z.uuid(),
-    /** When exposures start counting; now when absent. May lie in the past (the flag already ran), never in the future. */
-    startedAt: moment.optional(),
+    /** Now when absent. */
+    startedAt: exposureStart.optional(),
   })
-  .strict()
-  .refine((i) => !i.startedAt || i.startedAt.getTime() <= Date.now() + 60_000, { message: "must not lie in the future", path: ["startedAt"] });
+  .strict();
 
 export const completeExperimentInput = z.object({ id: z.uuid(), winner: flagKey }).strict();
 

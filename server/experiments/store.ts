@@ -6,7 +6,7 @@ import { z } from "zod";
 import { audit } from "../auth/audit";
 import type { PrismaClient } from "../db/client";
 import type { Experiment } from "../db/generated/client";
-import { createFlag, getFlag, updateFlag, type Actor, type FlagStoreDeps } from "../flags/store";
+import { createFlag, getFlag, updateFlagIn, type Actor, type FlagStoreDeps } from "../flags/store";
 import { flagRule, type FlagChange, type FlagRuleInput } from "../flags/schema";
 import {
   experimentPlan,
@@ -184,42 +184,31 @@ async function transition(
   to: ExperimentStatus,
   action: string,
   actor: Actor,
-  apply: (e: ExperimentView, flag: NonNullable<Awaited<ReturnType<typeof getFlag>>>) => Promise<{ data: Record<string, unknown>; details?: Record<string, unknown> }>,
+  apply: (e: ExperimentView, flag: NonNullable<Awaited<ReturnType<typeof getFlag>>>, tx: PrismaClient) => Promise<{ data: Record<string, unknown>; details?: Record<string, unknown> }>,
 ): Promise<ExperimentView | null> {
   const e = await getExperiment(d.prisma, projectId, { id });
   if (!e) return null;
   if (!from.includes(e.status)) throw new ExperimentStateError(`status: cannot go from ${e.status} to ${to}`);
   const flag = e.flagId ? await getFlag(d.prisma, projectId, { id: e.flagId }) : null;
   if (!flag) throw new ExperimentInputError("flagId: the experiment's flag no longer exists");
-  // Claim the step first, so two clicks cannot both apply it.
-  const claimed = await d.prisma.experiment.updateMany({ where: { id, status: e.status }, data: { status: to } });
-  if (claimed.count === 0) throw new ExperimentStateError("status: the experiment changed meanwhile; reload");
-  let flagChanged = false;
-  try {
-    const { data, details } = await apply(e, flag);
-    flagChanged = true;
-    await d.prisma.experiment.update({ where: { id }, data });
-    await audit(d.prisma, { actorId: actor.userId, ip: actor.ip, projectId, action: `experiment.${action}`, targetType: "experiment", targetId: id, details: { key: e.key, from: e.status, to, flagKey: flag.key, ...details } });
-  } catch (err) {
-    await d.prisma.experiment.update({ where: { id }, data: { status: e.status } });
-    // The step changed the flag in its own transaction: put the flag back as it was, so a failed
-    // step leaves neither the experiment nor its flag changed.
-    if (flagChanged) {
-      const { type, enabled, rules, variants, payloads, environments } = flag.definition;
-      await updateFlag(d, projectId, flag.id, { type, enabled, rules: rules.map((r) => flagRule.parse(r)), variants, payloads: payloads as FlagChange["payloads"], environments }, actor, {
-        action: "flag.experiment_revert",
-        details: { experiment: e.key, failedStep: action },
-      });
-    }
-    throw err;
-  }
+  // One transaction: the step's flag change, the experiment and both audit rows commit together or
+  // not at all (a failed step leaves the flag as it was). The claim comes first: a second click
+  // waits on the row, then finds the status changed.
+  await d.prisma.$transaction(async (txClient) => {
+    const tx = txClient as unknown as PrismaClient;
+    const claimed = await tx.experiment.updateMany({ where: { id, status: e.status }, data: { status: to } });
+    if (claimed.count === 0) throw new ExperimentStateError("status: the experiment changed meanwhile; reload");
+    const { data, details } = await apply(e, flag, tx);
+    await tx.experiment.update({ where: { id }, data });
+    await audit(tx, { actorId: actor.userId, ip: actor.ip, projectId, action: `experiment.${action}`, targetType: "experiment", targetId: id, details: { key: e.key, from: e.status, to, flagKey: flag.key, ...details } });
+  });
+  d.onChange?.(projectId);
   return getExperiment(d.prisma, projectId, { id });
 }
 
-
 export function startExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor, startedAt = new Date()) {
-  return transition(d, projectId, id, ["draft"], "running", "start", actor, async (e, flag) => {
-    await updateFlag(d, projectId, flag.id, {
+  return transition(d, projectId, id, ["draft"], "running", "start", actor, async (e, flag, tx) => {
+    await updateFlagIn(tx, projectId, flag.id, {
       type: "multivariate",
       variants: e.variants,
       rules: experimentRules(flag.definition.rules, e.holdoutPercent),
@@ -232,27 +221,27 @@ export function startExperiment(d: FlagStoreDeps, projectId: string, id: string,
 
 /** Paused: the flag is off (everyone sees the fallback, nobody new is exposed); the window keeps running. */
 export function pauseExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor) {
-  return transition(d, projectId, id, ["running"], "paused", "pause", actor, async (e, flag) => {
-    await updateFlag(d, projectId, flag.id, { enabled: false }, actor, { action: "flag.disable", details: { experiment: e.key } });
+  return transition(d, projectId, id, ["running"], "paused", "pause", actor, async (e, flag, tx) => {
+    await updateFlagIn(tx, projectId, flag.id, { enabled: false }, actor, { action: "flag.disable", details: { experiment: e.key } });
     return { data: {} };
   });
 }
 
 export function resumeExperiment(d: FlagStoreDeps, projectId: string, id: string, actor: Actor) {
-  return transition(d, projectId, id, ["paused"], "running", "resume", actor, async (e, flag) => {
-    await updateFlag(d, projectId, flag.id, { enabled: true }, actor, { action: "flag.enable", details: { experiment: e.key } });
+  return transition(d, projectId, id, ["paused"], "running", "resume", actor, async (e, flag, tx) => {
+    await updateFlagIn(tx, projectId, flag.id, { enabled: true }, actor, { action: "flag.enable", details: { experiment: e.key } });
     return { data: {} };
   });
 }
 
 /** Ends the window and rolls the winning variant out to everyone the flag's rules reach, at 100%. */
 export function completeExperiment(d: FlagStoreDeps, projectId: string, id: string, winner: string, actor: Actor, endedAt = new Date()) {
-  return transition(d, projectId, id, ["running", "paused"], "completed", "complete", actor, async (e, flag) => {
+  return transition(d, projectId, id, ["running", "paused"], "completed", "complete", actor, async (e, flag, tx) => {
     if (!e.variants.some((v) => v.key === winner)) throw new ExperimentInputError(`winner: no variant "${winner}" (variants: ${e.variants.map((v) => v.key).join(", ")})`);
     const rules = (flag.definition.rules.length ? flag.definition.rules : [{ conditions: [], rollout: 100, variant: null }]).map((r) =>
       flagRule.parse({ conditions: r.conditions, rollout: 100, variant: winner }),
     );
-    await updateFlag(d, projectId, flag.id, { enabled: true, rules }, actor, { action: "flag.experiment_rollout", details: { experiment: e.key, winner } });
+    await updateFlagIn(tx, projectId, flag.id, { enabled: true, rules }, actor, { action: "flag.experiment_rollout", details: { experiment: e.key, winner } });
     return { data: { endedAt, winner }, details: { winner, endedAt: endedAt.toISOString() } };
   });
 }

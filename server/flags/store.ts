@@ -133,8 +133,8 @@ export async function updateFlag(d: FlagStoreDeps, projectId: string, id: string
   return updated;
 }
 
-/** The update inside the caller's transaction: lock the row, check the merged flag, write, audit. */
-async function updateFlagIn(tx: PrismaClient, projectId: string, id: string, rawChange: FlagChange, actor: Actor, opts: UpdateOpts) {
+/** The update inside the caller's transaction: lock the row, check the merged flag, write, audit (the caller tells onChange after commit). */
+export async function updateFlagIn(tx: PrismaClient, projectId: string, id: string, rawChange: FlagChange, actor: Actor, opts: UpdateOpts) {
   const change = flagChange.parse(rawChange);
   const locked = await tx.$queryRaw<{ id: string }[]>`select id from feature_flags where id = ${id}::uuid and project_id = ${projectId}::uuid for update`;
   if (locked.length === 0) return null;

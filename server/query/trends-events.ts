@@ -1,7 +1,7 @@
 import type { QueryContext } from "./context";
 import { eventsFrom, PERSON_ID, projectAndRange } from "./events-sql";
 import { filtersCondition, needsPersons, propertyNumber, propertyText, selectorCondition, selectorNeedsPersons, testAccountExclusion } from "./filters";
-import { exactDistinctTotals, PROPERTY_MATHS, type TrendsMath, type TrendsQuery } from "./schema/trends";
+import { DISTINCT_MATHS, PROPERTY_MATHS, totalIsBucketSum, type TrendsQuery } from "./schema/trends";
 import { and, sql, type Sql } from "./sql";
 import { ACTIVE_DAYS, activeWindow, bucketKeySql, type Period } from "./trends-buckets";
 import { collect, DAY_NAMES, OTHER, rows, type BreakdownPlan, type SeriesNumbers, type TopValues, type TrendsSeriesInput } from "./trends-plan";
@@ -43,8 +43,6 @@ function breakdownValue(bd: BreakdownPlan, tz: string): Sql | null {
   return null;
 }
 
-const distinctMath = (m: TrendsMath) => m === "unique_persons" || m === "sessions";
-
 /**
  * One series over one period from raw events: every property key, event name and value is a
  * bind parameter; buckets are `date_trunc` in the project timezone (bound too).
@@ -71,7 +69,7 @@ export async function seriesFromEvents(
     const numbers: SeriesNumbers = new Map();
     for (const id of bd.cohortIds) {
       const member = sql`exists (select 1 from cohort_members cm where cm.cohort_id = ${id}::uuid and cm.person_id = ${PERSON_ID})`;
-      const one = await compute(ctx, s, period, from, (lo, hi) => where(lo, hi, member), sql`${id}::text`, q.interval, exactDistinctTotals(q));
+      const one = await compute(ctx, s, period, from, (lo, hi) => where(lo, hi, member), sql`${id}::text`, q.interval, totalIsBucketSum(q, s.math));
       numbers.set(id, one.get(id) ?? { data: period.keys.map(() => 0), total: 0 });
     }
     return { numbers };
@@ -89,7 +87,7 @@ export async function seriesFromEvents(
     }
     group = sql`(case when ${group} = any(${top.values}::text[]) then ${group} else ${OTHER}::text end)`;
   }
-  const numbers = await compute(ctx, s, period, from, where, group ?? sql`null::text`, q.interval, exactDistinctTotals(q));
+  const numbers = await compute(ctx, s, period, from, where, group ?? sql`null::text`, q.interval, totalIsBucketSum(q, s.math));
   if (bd.kind === "day_of_week") {
     const named: SeriesNumbers = new Map();
     for (const [g, v] of [...numbers].sort(([a], [b]) => Number(a) - Number(b))) named.set(DAY_NAMES[Number(g) - 1] ?? String(g), v);
@@ -107,7 +105,8 @@ async function compute(
   where: (lo: Date, hi: Date) => Sql,
   group: Sql,
   interval: TrendsQuery["interval"],
-  exactTotals: boolean,
+  /** The total is the sum over buckets even for a distinct count (TrendsSeriesResult.total). */
+  bucketSum: boolean,
 ): Promise<SeriesNumbers> {
   const { range } = period;
   if (ACTIVE_DAYS[s.math] !== undefined) {
@@ -136,9 +135,8 @@ async function compute(
   );
   // Event counts add up over buckets; a person or session active in two buckets is one in an
   // exact total, which costs a distinct count over the range: only for displays that show it.
-  if (s.math === "total") return collect(period.keys, data);
-  if (distinctMath(s.math) && !exactTotals) return collect(period.keys, data);
-  if (!distinctMath(s.math) && !PROPERTY_MATHS.has(s.math)) throw new Error(`unknown math ${s.math}`);
+  if (s.math === "total" || bucketSum) return collect(period.keys, data);
+  if (!DISTINCT_MATHS.has(s.math) && !PROPERTY_MATHS.has(s.math)) throw new Error(`unknown math ${s.math}`);
   const totals = await rows<{ g: string | null; n: string | null }>(
     ctx,
     sql`select ${group} as g, ${agg} as n from ${from} where ${where(range.from, range.to)} group by 1`,

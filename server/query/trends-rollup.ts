@@ -6,7 +6,7 @@ import type { QueryContext } from "./context";
 import { startOfDay } from "./date-range";
 import { needsPersons } from "./filters";
 import { ALL_EVENTS } from "./schema/common";
-import { exactDistinctTotals, type TrendsQuery } from "./schema/trends";
+import { totalIsBucketSum, type TrendsQuery } from "./schema/trends";
 import { allow, ident, sql, type Sql } from "./sql";
 import { ACTIVE_DAYS, activeWindow, type Period } from "./trends-buckets";
 import { collect, OTHER, rows, type BreakdownPlan, type SeriesNumbers, type TopValues, type TrendsSeriesInput } from "./trends-plan";
@@ -21,7 +21,6 @@ type Plan =
 /** How a series reads rollups, or null when its math, event or breakdown is not rolled up. */
 function planSeries(q: TrendsQuery, s: TrendsSeriesInput, dim: RollupDim): Plan | null {
   if (s.filters.length > 0) return null;
-  const exact = exactDistinctTotals(q);
   const event = s.event === ALL_EVENTS ? ALL_EVENTS_ROW : s.event;
   const all = s.event === ALL_EVENTS;
   switch (s.math) {
@@ -34,9 +33,9 @@ function planSeries(q: TrendsQuery, s: TrendsSeriesInput, dim: RollupDim): Plan 
     // buckets" (time-series displays); an exact total over the range (number, table) is not in
     // them, so such series read raw events, except persons of '$all': person_days gives both.
     case "sessions":
-      return q.interval === "day" && !exact ? { table: "event_days", event, column: "sessions", additive: false } : null;
+      return q.interval === "day" && totalIsBucketSum(q, s.math) ? { table: "event_days", event, column: "sessions", additive: false } : null;
     case "unique_persons":
-      if (q.interval === "day" && !exact) return { table: "event_days", event, column: "persons", additive: false };
+      if (q.interval === "day" && totalIsBucketSum(q, s.math)) return { table: "event_days", event, column: "persons", additive: false };
       return all && dim === "" ? { table: "person_days", math: "unique_persons" } : null;
     case "dau":
     case "wau":
@@ -148,7 +147,7 @@ export async function trendsFromRollups(ctx: QueryContext, q: TrendsQuery, perio
             sql`select ${bucketKey} as k, null::text as g, count(distinct r.person_id) as n from ${source} r where ${inPeriod} group by 1`,
           );
           const bucketed = data.map((d) => ({ ...d, g: null }));
-          if (exactDistinctTotals(q)) {
+          if (!totalIsBucketSum(q, "unique_persons")) {
             const total = await rows<{ n: string }>(ctx, sql`select count(distinct r.person_id) as n from ${source} r where ${inPeriod}`);
             perPeriod[p.name] = collect(p.keys, bucketed, new Map([[null, Number(total[0]?.n ?? 0)]]));
           } else perPeriod[p.name] = collect(p.keys, bucketed);

@@ -3,7 +3,7 @@ import { resolveRange } from "./date-range";
 import { QueryInputError } from "./errors";
 import { evaluateFormula, formulaVariables, parseFormula } from "./formula";
 import type { RunOutput } from "./registry";
-import { exactDistinctTotals, type TrendsQuery, type TrendsResult, type TrendsSeriesResult } from "./schema/trends";
+import { totalIsBucketSum, type TrendsQuery, type TrendsResult, type TrendsSeriesResult } from "./schema/trends";
 import { currentPeriod, isoInZone, previousPeriod, type Period } from "./trends-buckets";
 import { seriesFromEvents } from "./trends-events";
 import { breakdownPlan, DAY_NAMES, OTHER, type BreakdownPlan, type SeriesNumbers, type TopValues, type TrendsSeriesInput } from "./trends-plan";
@@ -65,7 +65,7 @@ export async function runTrends(ctx: QueryContext, q: TrendsQuery): Promise<RunO
           period,
           data: q.cumulative ? cumulate(data) : data,
           total: found?.total ?? 0,
-          ...(sumOfDistinct(q, s) ? { totalIsSum: true as const } : {}),
+          ...(totalIsBucketSum(q, s.math) ? { totalIsSum: true as const } : {}),
         };
         series.push(row);
         const slot = `${period}\u0000${value ?? ""}\u0000${value === null ? 0 : 1}`;
@@ -91,11 +91,6 @@ export async function runTrends(ctx: QueryContext, q: TrendsQuery): Promise<RunO
     }
   }
   return { result: { buckets: current.buckets.map((b) => isoInZone(b, tz)), series }, source, ...(dataWatermark !== undefined ? { dataWatermark } : {}) };
-}
-
-/** A distinct count (persons, sessions) whose total is the sum over buckets: the time-series displays (TrendsSeriesResult.total). */
-function sumOfDistinct(q: TrendsQuery, s: TrendsSeriesInput): boolean {
-  return (s.math === "unique_persons" || s.math === "sessions") && !exactDistinctTotals(q);
 }
 
 function labelOf(s: TrendsSeriesInput): string {

@@ -50,13 +50,13 @@ function quantiles(o: PowerOptions) {
   return { za: phiInverse(1 - alpha / 2), zb: phiInverse(power) };
 }
 
-/** The setup wizard's question: how many users per arm (and in all) for this effect? */
 /** A number field: "enter a number" when it was left empty, not zod's "expected number, received undefined". */
 const num = () => z.number({ error: (iss) => (iss.input === undefined ? "enter a number" : "expected a finite number") });
 
 /** Past this many users per arm a plan means nothing (and sizes stop being exact integers in a double). */
 export const MAX_SAMPLE_SIZE = 1e12;
 
+/** The setup wizard's question: how many users per arm (and in all) for this effect? */
 export const sampleSizeInputSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("proportion"),

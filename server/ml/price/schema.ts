@@ -8,6 +8,13 @@ const isoDate = z.iso.date("expected a date as YYYY-MM-DD");
 const todayIso = () => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 const dayOffset = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
+/** A departure from today to MAX_DAYS_OUT days ahead (UTC), as the price model covers. */
+function checkDepartDate(departDate: string, ctx: z.RefinementCtx): void {
+  const today = todayIso();
+  if (departDate < today) ctx.addIssue({ code: "custom", path: ["departDate"], message: `is in the past (today is ${today} UTC)` });
+  else if (departDate > dayOffset(today, MAX_DAYS_OUT)) ctx.addIssue({ code: "custom", path: ["departDate"], message: `is more than ${MAX_DAYS_OUT} days ahead` });
+}
+
 export const priceForecastInput = z
   .object({
     origin: iata,
@@ -19,10 +26,7 @@ export const priceForecastInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.origin === v.destination) ctx.addIssue({ code: "custom", path: ["destination"], message: "is the same airport as origin" });
-    const today = todayIso();
-    if (v.departDate < today) ctx.addIssue({ code: "custom", path: ["departDate"], message: `is in the past (today is ${today} UTC)` });
-    else if (v.departDate > dayOffset(today, MAX_DAYS_OUT))
-      ctx.addIssue({ code: "custom", path: ["departDate"], message: `is more than ${MAX_DAYS_OUT} days ahead` });
+    checkDepartDate(v.departDate, ctx);
     if (v.returnDate !== undefined && v.returnDate < v.departDate)
       ctx.addIssue({ code: "custom", path: ["returnDate"], message: "is before departDate" });
   });
@@ -39,12 +43,8 @@ export const bestTimeToBookInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.origin === v.destination) ctx.addIssue({ code: "custom", path: ["destination"], message: "is the same airport as origin" });
-    if (v.departDate === undefined) return;
-    const today = todayIso();
-    if (v.departDate < today) ctx.addIssue({ code: "custom", path: ["departDate"], message: `is in the past (today is ${today} UTC)` });
     // The answer prices every booking day up to the departure: bounded like priceForecast's.
-    else if (v.departDate > dayOffset(today, MAX_DAYS_OUT))
-      ctx.addIssue({ code: "custom", path: ["departDate"], message: `is more than ${MAX_DAYS_OUT} days ahead` });
+    if (v.departDate !== undefined) checkDepartDate(v.departDate, ctx);
   });
 export type BestTimeToBookInput = z.infer<typeof bestTimeToBookInput>;
 

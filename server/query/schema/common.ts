@@ -13,8 +13,8 @@ export const LIMITS = {
 
 const name = z.string().min(1).max(400);
 
-/** `-7d`, `-12w`, `-3m`, `-1y`, `-24h`, or an ISO date/date-time. Relative ranges end now. */
 const DAYS_PER_UNIT = { h: 1 / 24, d: 1, w: 7, m: 30.44, y: 365.25 } as const;
+/** `-7d`, `-12w`, `-3m`, `-1y`, `-24h`, or an ISO date/date-time. Relative ranges end now. */
 export const dateBound = z.union([
   z
     .string()

@@ -18,6 +18,8 @@ export const trendsMath = z.enum([
 ]);
 export type TrendsMath = z.infer<typeof trendsMath>;
 export const PROPERTY_MATHS = new Set<TrendsMath>(["sum", "avg", "median", "p90", "p99", "min", "max"]);
+/** Counts of distinct persons or sessions: their total over a range is not the sum of their buckets. */
+export const DISTINCT_MATHS = new Set<TrendsMath>(["unique_persons", "sessions"]);
 
 export const trendsSeries = eventSelector
   .extend({
@@ -71,9 +73,9 @@ export interface TrendsSeriesResult {
   totalIsSum?: true;
 }
 
-/** Whether distinct-count series get their exact total over the range (see TrendsSeriesResult.total). */
-export function exactDistinctTotals(q: Pick<TrendsQuery, "display">): boolean {
-  return q.display === "number" || q.display === "table";
+/** Whether a series' total is the sum over buckets of a distinct count: the time-series displays, which show no total (see TrendsSeriesResult.total). */
+export function totalIsBucketSum(q: Pick<TrendsQuery, "display">, math: TrendsMath): boolean {
+  return DISTINCT_MATHS.has(math) && q.display !== "number" && q.display !== "table";
 }
 
 export interface TrendsResult {

@@ -39,7 +39,6 @@ export const propertyValuesInput = z
 
 // ---- errors --------------------------------------------------------------------------------
 
-
 /** Bad queries (schema, QueryInputError, a user's invalid regex) become 400s naming what is wrong. */
 export function queryError(error: TRPCError): TRPCError {
   const cause = error.cause;

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { audit } from "../../auth/audit";
+import { describeZodError } from "../../validation/zod-message";
 import { taskCatalog, taskNameSchema } from "../../jobs/catalog";
 import { enqueue, failuresByTask, queueDepth, recentJobRuns } from "../../jobs/queue";
 import { adminProcedure, router, viewerProcedure } from "../init";
@@ -24,10 +25,7 @@ export const jobsRouter = router({
     .mutation(async ({ ctx, input }) => {
       // The task's own payload schema: a mismatch is the caller's, 400 naming the field.
       const payload = taskCatalog[input.task].payload.safeParse(input.payload);
-      if (!payload.success) {
-        const message = payload.error.issues.slice(0, 3).map((i) => `${["payload", ...i.path.map(String)].join(".")}: ${i.message}`).join("; ");
-        throw new TRPCError({ code: "BAD_REQUEST", message });
-      }
+      if (!payload.success) throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(payload.error, "payload", "payload") });
       const job = await enqueue(ctx.deps.db.pool, input.task, payload.data);
       await audit(ctx.deps.db.prisma, { actorId: ctx.user.id, action: "job.enqueued", targetType: "job", targetId: job.id, details: { task: input.task }, ip: ctx.ip });
       return job;

@@ -10,6 +10,7 @@
  * country). No two events of one person share a timestamp (millisecond resolution), so ordered
  * funnels cannot diverge between engines on ties. No person merges.
  */
+import { mulberry32 } from "../../../ml/prng";
 
 export const EVENTS = ["$pageview", "search", "flight_selected", "checkout_started", "payment_submitted", "booking_completed"] as const;
 export const E = { pageview: 0, search: 1, flight: 2, checkout: 3, payment: 4, booking: 5 } as const;
@@ -66,17 +67,6 @@ export interface Dataset {
   distinctIds: string[];
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 /** A version-4-shaped uuid from the PRNG. */
@@ -108,7 +98,7 @@ const HOURS = [1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 3, 3.5, 3.5, 3.5, 4, 4, 3.5, 3.
 export function generateDataset(opts: { events: number; persons: number; days: number; seed: number; from: number }): Dataset {
   const { events: N, persons: P, days, seed, from } = opts;
   if (N < P) throw new Error("--events must be at least --persons (every person has an event)");
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const to = from + days * DAY;
   const pickCountry = weighted(COUNTRIES, (c) => c[1]);
   const pickDevice = weighted(DEVICES, (d) => d.share);
